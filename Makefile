@@ -1,0 +1,41 @@
+# Makefile: PGXS build of the mission_audit extension.
+
+EXTENSION = mission_audit
+EXTVERSION = 2.5.0
+MODULE_big = mission_audit
+OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
+PG_CPPFLAGS = -I$(srcdir)/src
+PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
+
+# The install script is built from a template so the shipped JSON Schemas
+# are spliced in verbatim from fixtures/schemas (one source of truth).
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+EXTRA_CLEAN = $(DATA_built)
+
+# pg_regress suites: sql/<name>.sql -> expected/<name>.out, run in this order.
+REGRESS = constants validate_payload validate_envelope normalize reduce \
+	reduce_agg read_jsonl conformance_fixtures schema_drift hostile
+REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
+
+PG_CONFIG ?= $(shell command -v /usr/lib/postgresql/15/bin/pg_config || command -v pg_config)
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+SCHEMA_FILES = $(wildcard fixtures/schemas/*.json)
+
+$(EXTENSION)--$(EXTVERSION).sql: src/$(EXTENSION).sql.in $(SCHEMA_FILES) scripts/splice_schemas.sh
+	sh scripts/splice_schemas.sh $< fixtures/schemas > $@
+
+# The conformance suite (fixtures, manifest, schemas) ships with the extension
+# so `make installcheck` and users can replay it against an installed server.
+FIXTURE_DIR = $(DESTDIR)$(datadir)/extension/$(EXTENSION)
+install: install-fixtures
+install-fixtures:
+	@set -e; for f in $$(cd fixtures && find . -type f \( -name '*.json' -o -name '*.jsonl' \) | sort); do \
+		$(MKDIR_P) "$(FIXTURE_DIR)/$$(dirname $$f)"; \
+		$(INSTALL_DATA) "fixtures/$$f" "$(FIXTURE_DIR)/$$f"; \
+	done
+uninstall: uninstall-fixtures
+uninstall-fixtures:
+	rm -rf "$(FIXTURE_DIR)"
+.PHONY: install-fixtures uninstall-fixtures

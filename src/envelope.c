@@ -1,0 +1,122 @@
+/* envelope.c: checking an event envelope and reading what the reducer needs */
+#include "mission_audit.h"
+
+/* An empty object container: what an absent payload defaults to. */
+static const uint32 empty_object = JB_FOBJECT;
+
+#define MAX_DETAIL_VIOLATIONS 10
+
+/*
+ * Check the envelope and, when its event_type is an audit type and its
+ * payload an object (absent means {}), the payload with the "payload."
+ * prefix.  On success env (if given) holds the parsed envelope.
+ */
+bool
+ma_check_envelope(Jsonb *event, MaReport *report, MaEnvelope *env)
+{
+	JsonbValue	root;
+	MaEnvelope	local;
+	MaFound    *type;
+	MaFound    *payload;
+	MaEventKind kind = EK_FOREIGN;
+	int			before = report->count;
+
+	if (env == NULL)
+		env = &local;
+
+	root.type = jbvBinary;
+	root.val.binary.data = &event->root;
+	root.val.binary.len = VARSIZE(event) - VARHDRSZ;
+
+	if (!ma_check_model(&ma_envelope_model, &root, report, env->fields) &&
+		!report->collect)
+		return false;
+	if (JB_ROOT_IS_SCALAR(event) || !JB_ROOT_IS_OBJECT(event))
+		return false;
+
+	type = &env->fields[ENV_EVENT_TYPE];
+	if (type->present && type->value.type == jbvString)
+		kind = ma_event_kind(type->value.val.string.val, type->value.val.string.len);
+	env->kind = kind;
+
+	payload = &env->fields[ENV_PAYLOAD];
+	if (kind < MA_NUM_AUDIT_TYPES)
+	{
+		JsonbValue	value;
+		int			old = report->path.len;
+
+		if (payload->present)
+			value = payload->value;
+		else
+		{
+			value.type = jbvBinary;
+			value.val.binary.data = (JsonbContainer *) &empty_object;
+			value.val.binary.len = sizeof(empty_object);
+		}
+		if (value.type == jbvBinary && JsonContainerIsObject(value.val.binary.data))
+		{
+			if (report->collect)
+				appendStringInfoString(&report->path, "payload");
+			ma_check_model(ma_payload_models[kind], &value, report, env->payload_fields);
+			if (report->collect)
+			{
+				report->path.len = old;
+				report->path.data[old] = '\0';
+			}
+		}
+	}
+	if (report->count > before)
+		return false;
+
+	/* valid: read the normalized id and the timestamp's sort key */
+	{
+		const JsonbValue *id = &env->fields[ENV_EVENT_ID].value;
+		const JsonbValue *ts = &env->fields[ENV_TIMESTAMP].value;
+		const char *why;
+
+		if (!ma_parse_event_id(id->val.string.val, id->val.string.len, &env->event_id, NULL) ||
+			!ma_parse_timestamp(ts->val.string.val, ts->val.string.len,
+								env->ts_key, &env->ts_keylen, &why))
+			elog(ERROR, "envelope passed its check but its id or timestamp did not parse");
+	}
+	return true;
+}
+
+/*
+ * Raise the error for an invalid envelope: SQLSTATE 22023, the event's id
+ * when it has one, and its first violations.
+ */
+void
+ma_report_envelope_error(Jsonb *event)
+{
+	MaReport	report;
+	MaEnvelope	env;
+	const MaFound *id;
+	StringInfoData which;
+
+	ma_report_init(&report, true);
+	report.max_detail = MAX_DETAIL_VIOLATIONS;
+	ma_check_envelope(event, &report, &env);
+	if (report.count == 0)
+		elog(ERROR, "envelope error raised for a valid envelope");
+
+	initStringInfo(&which);
+	id = &env.fields[ENV_EVENT_ID];
+	if (JB_ROOT_IS_OBJECT(event) && !JB_ROOT_IS_SCALAR(event) &&
+		id->present && id->value.type == jbvString)
+	{
+		appendStringInfoString(&which, " ");
+		ma_append_pyrepr(&which, id->value.val.string.val,
+						 Min(id->value.val.string.len, 64));
+	}
+	if (report.count > MAX_DETAIL_VIOLATIONS)
+		appendStringInfo(&report.detail, "; and %d more",
+						 report.count - MAX_DETAIL_VIOLATIONS);
+
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid mission audit event%s", which.data),
+			 errdetail("%d violation%s: %s.", report.count,
+					   report.count == 1 ? "" : "s", report.detail.data),
+			 errhint("Call mission_audit_validate_event() on the event to see every violation.")));
+}

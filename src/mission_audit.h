@@ -1,0 +1,234 @@
+/* mission_audit.h: what the contract tables, validator and reducer share */
+#ifndef MISSION_AUDIT_H
+#define MISSION_AUDIT_H
+
+#include "postgres.h"
+
+#include "lib/stringinfo.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
+
+/* ---------------------------------------------------------------------
+ * The contract as data (contract.c)
+ * ---------------------------------------------------------------------
+ */
+
+/* How a field's JSON value is checked. */
+typedef enum MaKind
+{
+	MA_STRING,					/* JSON string, min_length code points */
+	MA_INTEGER,					/* JSON number without fraction, bounds */
+	MA_LITERAL,					/* one of literals; pydantic "literal_error" */
+	MA_ENUM,					/* one of literals; pydantic "enum" */
+	MA_STRING_LIST,				/* array of strings, min_length items */
+	MA_STRING_TUPLE,			/* array of strings (variadic tuple) */
+	MA_MODEL,					/* nested object, checked by its model */
+	MA_DICT,					/* any JSON object (the envelope's payload) */
+	MA_EVENT_ID,				/* ULID / UUID / 32-hex, normalized */
+	MA_TIMESTAMP,				/* ISO 8601 date-time text */
+	MA_UUID,					/* project_uuid spellings */
+	MA_VERSION					/* ^[0-9]+\.[0-9]+\.[0-9]+$ */
+} MaKind;
+
+/*
+ * Reduced-state slot a payload field feeds.  The reducer keeps, per event,
+ * only the values of fields that have a slot.
+ */
+typedef enum MaSlot
+{
+	SLOT_NONE = 0,
+	SLOT_MISSION_ID,
+	SLOT_RUN_ID,
+	SLOT_FEATURE_SLUG,
+	SLOT_TRIGGER_MODE,
+	SLOT_AUDIT_SCOPE,
+	SLOT_ENFORCEMENT_MODE,
+	SLOT_AUDIT_SCOPE_HASH,
+	SLOT_DECISION_ID,
+	SLOT_QUESTION,
+	SLOT_CONTEXT_SUMMARY,
+	SLOT_SEVERITY,
+	SLOT_VERDICT,
+	SLOT_FINDINGS_COUNT,
+	SLOT_ARTIFACT_REF,
+	SLOT_SUMMARY,
+	SLOT_ERROR_CODE,
+	SLOT_ERROR_MESSAGE,
+	SLOT_PARTIAL_ARTIFACT_REF,
+	SLOT_TYPE_NAME,				/* event_type of an unrecognized audit event */
+	SLOT_COUNT
+} MaSlot;
+
+struct MaModel;
+
+typedef struct MaField
+{
+	const char *name;
+	MaKind		kind;
+	bool		required;
+	bool		nullable;
+	int			min_length;		/* strings: code points; lists: items */
+	bool		has_minimum;
+	bool		has_maximum;
+	int			minimum;
+	int			maximum;
+	const char *const *literals;	/* NULL-terminated, for LITERAL/ENUM */
+	const struct MaModel *model;	/* for MA_MODEL */
+	MaSlot		slot;
+} MaField;
+
+typedef struct MaModel
+{
+	const char *name;			/* pydantic class name, for model_type */
+	const MaField *fields;
+	int			nfields;
+} MaModel;
+
+/* The five audit event types, in contract order. */
+typedef enum MaEventKind
+{
+	EK_REQUESTED = 0,
+	EK_STARTED,
+	EK_DECISION_REQUESTED,
+	EK_COMPLETED,
+	EK_FAILED,
+	EK_UNRECOGNIZED,			/* MissionAudit* but not one of the five */
+	EK_FOREIGN					/* any other family: counted, never folded */
+} MaEventKind;
+
+#define MA_NUM_AUDIT_TYPES 5
+
+extern const char *const ma_event_type_names[MA_NUM_AUDIT_TYPES];
+extern const MaModel *const ma_payload_models[MA_NUM_AUDIT_TYPES];
+extern const MaModel ma_artifact_ref_model;
+extern const MaModel ma_envelope_model;
+
+/* Field positions in ma_envelope_model, in declaration order. */
+typedef enum MaEnvelopeField
+{
+	ENV_EVENT_ID = 0,
+	ENV_EVENT_TYPE,
+	ENV_AGGREGATE_ID,
+	ENV_PAYLOAD,
+	ENV_TIMESTAMP,
+	ENV_NODE_ID,
+	ENV_LAMPORT_CLOCK,
+	ENV_CAUSATION_ID,
+	ENV_PROJECT_UUID,
+	ENV_PROJECT_SLUG,
+	ENV_CORRELATION_ID,
+	ENV_SCHEMA_VERSION,
+	ENV_DATA_TIER,
+	ENV_NFIELDS
+} MaEnvelopeField;
+
+extern MaEventKind ma_event_kind(const char *type, int len);
+extern MaEventKind ma_event_kind_or_error(text *event_type);
+
+/* ---------------------------------------------------------------------
+ * Scalars: ids, timestamps, UUIDs, numbers (scalars.c)
+ * ---------------------------------------------------------------------
+ */
+
+#define MA_EVENT_ID_MAXLEN 36
+#define MA_TS_KEY_MAXLEN 32
+
+typedef struct MaEventId
+{
+	int			len;
+	char		text[MA_EVENT_ID_MAXLEN + 1];
+} MaEventId;
+
+/* Why an id or timestamp failed; NULL message when it parsed. */
+extern bool ma_parse_event_id(const char *s, int len, MaEventId *out,
+							  StringInfo why);
+extern bool ma_parse_timestamp(const char *s, int len, char *key, int *keylen,
+							   const char **why);
+extern bool ma_parse_uuid(const char *s, int len, StringInfo why);
+extern bool ma_is_version(const char *s, int len);
+extern int	ma_utf8_length(const char *s, int len);
+
+/* The shape of a JSON number, read from its numeric header. */
+typedef struct MaNumberShape
+{
+	bool		integral;
+	bool		negative;
+	bool		fits_int64;
+	int64		value;			/* valid when integral && fits_int64 */
+} MaNumberShape;
+
+extern void ma_number_shape(Numeric num, MaNumberShape *shape);
+extern Numeric ma_integral_numeric(Numeric num);
+extern bool ma_string_reads_as_int(const char *s, int len);
+
+extern void ma_append_pyrepr(StringInfo buf, const char *s, int len);
+
+/* ---------------------------------------------------------------------
+ * Validation (validate.c)
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * Where violations go.  With collect == false the walk stops at the first
+ * violation (the CHECK-constraint path); otherwise every violation is
+ * pushed into pstate as {field, type, message, input}.
+ */
+typedef struct MaReport
+{
+	bool		collect;
+	int			count;
+	StringInfoData path;		/* dotted path of the value being checked */
+	JsonbParseState *pstate;	/* open array of violations when collecting */
+	int			max_detail;		/* for error details: how many to keep */
+	StringInfoData detail;		/* "field: message" lines, when max_detail */
+} MaReport;
+
+/* What the walk found for one field. */
+typedef struct MaFound
+{
+	bool		present;
+	JsonbValue	value;
+} MaFound;
+
+extern void ma_report_init(MaReport *report, bool collect);
+extern void ma_report_violation(MaReport *report, const char *field,
+								const char *type, const char *message,
+								const JsonbValue *input);
+extern bool ma_check_model(const MaModel *model, const JsonbValue *value,
+						   MaReport *report, MaFound *found);
+extern Jsonb *ma_report_result(MaReport *report, const JsonbValue *event_type);
+
+/* ---------------------------------------------------------------------
+ * Envelopes (envelope.c)
+ * ---------------------------------------------------------------------
+ */
+
+/* An envelope after a successful check, as the reducer needs it. */
+typedef struct MaEnvelope
+{
+	MaFound		fields[ENV_NFIELDS];
+	MaEventKind kind;
+	MaEventId	event_id;
+	char		ts_key[MA_TS_KEY_MAXLEN + 1];
+	int			ts_keylen;
+	MaFound		payload_fields[16];	/* by position in the payload model */
+} MaEnvelope;
+
+extern bool ma_check_envelope(Jsonb *event, MaReport *report, MaEnvelope *env);
+extern void ma_report_envelope_error(Jsonb *event) pg_attribute_noreturn();
+
+/* ---------------------------------------------------------------------
+ * Reducer (reduce_state.c, reduce_fold.c)
+ * ---------------------------------------------------------------------
+ */
+
+typedef struct MaReduceState MaReduceState;
+
+extern MaReduceState *ma_state_create(MemoryContext cxt);
+extern void ma_state_add_event(MaReduceState *state, Jsonb *event);
+extern void ma_state_merge(MaReduceState *into, const MaReduceState *from);
+extern bytea *ma_state_serialize(const MaReduceState *state);
+extern MaReduceState *ma_state_deserialize(MemoryContext cxt, bytea *data);
+extern Jsonb *ma_state_finish(MaReduceState *state);
+
+#endif							/* MISSION_AUDIT_H */

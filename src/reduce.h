@@ -1,0 +1,54 @@
+/* reduce.h: the reducer's per-event record and state, shared by its files */
+#ifndef MISSION_AUDIT_REDUCE_H
+#define MISSION_AUDIT_REDUCE_H
+
+#include "mission_audit.h"
+
+/*
+ * One event as the aggregate keeps it: the sort key (lamport clock, rendered
+ * timestamp, normalized id) and the payload values the fold reads, packed
+ * into one pointer-free chunk so it serializes by memcpy.  Values follow the
+ * header as MaPacked entries; a lamport clock beyond int64 is stored as the
+ * first value (slot SLOT_NONE) and flagged.
+ */
+typedef struct MaRecord
+{
+	uint32		size;			/* whole record, MAXALIGNed */
+	uint8		kind;			/* MaEventKind */
+	uint8		id_len;
+	uint8		ts_len;
+	uint8		big_lamport;	/* lamport clock is the first value */
+	int64		lamport;
+	char		id[MA_EVENT_ID_MAXLEN];
+	char		ts[MA_TS_KEY_MAXLEN];
+} MaRecord;
+
+typedef struct MaPacked
+{
+	uint8		slot;			/* MaSlot */
+	uint8		type;			/* jbvString, jbvNumeric, jbvBinary or jbvNull */
+	uint16		unused;
+	uint32		len;			/* bytes of data that follow */
+} MaPacked;
+
+#define MA_RECORD_VALUES(rec) ((const char *) (rec) + MAXALIGN(sizeof(MaRecord)))
+#define MA_PACKED_DATA(p) ((const char *) (p) + sizeof(MaPacked))
+#define MA_PACKED_NEXT(p) \
+	((const MaPacked *) (MA_PACKED_DATA(p) + INTALIGN((p)->len)))
+#define MA_RECORD_END(rec) ((const char *) (rec) + (rec)->size)
+
+struct MaReduceState
+{
+	MemoryContext cxt;			/* the aggregate's context: everything lives here */
+	int64		nevents;
+	int64		capacity;
+	MaRecord  **events;
+	char	   *block;			/* bump allocation for records */
+	Size		block_free;
+	Size		next_block_size;
+};
+
+extern void ma_packed_to_jsonb_value(const MaPacked *p, JsonbValue *out);
+extern int	ma_record_compare(const MaRecord *a, const MaRecord *b);
+
+#endif							/* MISSION_AUDIT_REDUCE_H */

@@ -1,0 +1,603 @@
+/* reduce_fold.c: sort, deduplicate and fold event records into the reduced state */
+#include "reduce.h"
+
+#include "common/hashfn.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+
+/* Compare two records by text, code point order (UTF-8 bytes sort the same). */
+static inline int
+compare_text(const char *a, int alen, const char *b, int blen)
+{
+	int			c = memcmp(a, b, Min(alen, blen));
+
+	return c != 0 ? c : (alen > blen) - (alen < blen);
+}
+
+static Numeric
+record_big_lamport(const MaRecord *rec)
+{
+	return (Numeric) MA_PACKED_DATA((const MaPacked *) MA_RECORD_VALUES(rec));
+}
+
+/*
+ * The reducer's total order: lamport clock, rendered timestamp, normalized
+ * id, and then content, so that equal keys never depend on input order.
+ */
+int
+ma_record_compare(const MaRecord *a, const MaRecord *b)
+{
+	int			c;
+
+	if (a->big_lamport || b->big_lamport)
+	{
+		/* clocks are >= 0, so one beyond int64 is larger than any within */
+		if (!b->big_lamport)
+			return 1;
+		if (!a->big_lamport)
+			return -1;
+		c = DatumGetInt32(DirectFunctionCall2(numeric_cmp,
+											  NumericGetDatum(record_big_lamport(a)),
+											  NumericGetDatum(record_big_lamport(b))));
+		if (c != 0)
+			return c;
+	}
+	else if (a->lamport != b->lamport)
+		return a->lamport < b->lamport ? -1 : 1;
+
+	if ((c = compare_text(a->ts, a->ts_len, b->ts, b->ts_len)) != 0)
+		return c;
+	if ((c = compare_text(a->id, a->id_len, b->id, b->id_len)) != 0)
+		return c;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	return compare_text(MA_RECORD_VALUES(a), a->size - MAXALIGN(sizeof(MaRecord)),
+						MA_RECORD_VALUES(b), b->size - MAXALIGN(sizeof(MaRecord)));
+}
+
+static int
+record_ptr_cmp(const void *a, const void *b)
+{
+	return ma_record_compare(*(MaRecord *const *) a, *(MaRecord *const *) b);
+}
+
+typedef struct IdRank
+{
+	const MaRecord *rec;
+	int64		rank;
+} IdRank;
+
+static int
+id_rank_cmp(const void *a, const void *b)
+{
+	const IdRank *x = a;
+	const IdRank *y = b;
+	int			c = compare_text(x->rec->id, x->rec->id_len, y->rec->id, y->rec->id_len);
+
+	return c != 0 ? c : (x->rank > y->rank) - (x->rank < y->rank);
+}
+
+/*
+ * Mark in keep[] the first record of each id in sorted order.  Small inputs
+ * scan; large ones sort (id, rank) pairs so the cost stays n log n.
+ */
+static int64
+mark_first_of_each_id(MaRecord **recs, int64 n, bool *keep)
+{
+	int64		kept = 0;
+
+	if (n <= 16)
+	{
+		for (int64 i = 0; i < n; i++)
+		{
+			keep[i] = true;
+			for (int64 j = 0; j < i && keep[i]; j++)
+				if (keep[j] && compare_text(recs[i]->id, recs[i]->id_len,
+											recs[j]->id, recs[j]->id_len) == 0)
+					keep[i] = false;
+			kept += keep[i];
+		}
+		return kept;
+	}
+	else
+	{
+		IdRank	   *ranks = palloc_extended(n * sizeof(IdRank), MCXT_ALLOC_HUGE);
+
+		for (int64 i = 0; i < n; i++)
+		{
+			ranks[i].rec = recs[i];
+			ranks[i].rank = i;
+			keep[i] = false;
+		}
+		qsort(ranks, n, sizeof(IdRank), id_rank_cmp);
+		for (int64 i = 0; i < n; i++)
+		{
+			if (i == 0 || compare_text(ranks[i].rec->id, ranks[i].rec->id_len,
+									   ranks[i - 1].rec->id, ranks[i - 1].rec->id_len) != 0)
+			{
+				keep[ranks[i].rank] = true;
+				kept++;
+			}
+		}
+		pfree(ranks);
+		return kept;
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * The fold
+ * ---------------------------------------------------------------------
+ */
+
+typedef enum AnomalyKind
+{
+	ANOMALY_UNRECOGNIZED,
+	ANOMALY_AFTER_TERMINAL,
+	ANOMALY_BEFORE_REQUESTED,
+	ANOMALY_DUPLICATE_DECISION
+} AnomalyKind;
+
+static const char *const anomaly_names[] = {
+	[ANOMALY_UNRECOGNIZED] = "unrecognized_event_type",
+	[ANOMALY_AFTER_TERMINAL] = "event_after_terminal",
+	[ANOMALY_BEFORE_REQUESTED] = "event_before_requested",
+	[ANOMALY_DUPLICATE_DECISION] = "duplicate_decision_id",
+};
+
+typedef struct Anomaly
+{
+	AnomalyKind kind;
+	const MaRecord *rec;
+	char	   *message;
+} Anomaly;
+
+/* A record's values by slot (NULL: absent). */
+typedef const MaPacked *SlotValues[SLOT_COUNT];
+
+/* A small open-addressing set of pending decision ids. */
+typedef struct DecisionSet
+{
+	int			size;			/* power of two */
+	int			used;
+	const MaPacked **slots;
+} DecisionSet;
+
+typedef struct Fold
+{
+	const char *status;
+	bool		requested_seen;
+	bool		terminal;
+	SlotValues	state;			/* current value of each output slot */
+	const MaRecord **pending;	/* DecisionRequested records, in order */
+	int			npending;
+	int			pending_cap;
+	DecisionSet decisions;
+	Anomaly    *anomalies;
+	int			nanomalies;
+	int			anomaly_cap;
+} Fold;
+
+static void
+decode_slots(const MaRecord *rec, SlotValues values)
+{
+	const char *end = MA_RECORD_END(rec);
+	const MaPacked *p = (const MaPacked *) MA_RECORD_VALUES(rec);
+
+	memset(values, 0, sizeof(SlotValues));
+	while ((const char *) p + sizeof(MaPacked) <= end &&
+		   !(p->slot == SLOT_NONE && p->type == 0 && p->len == 0))
+	{
+		if (p->slot != SLOT_NONE)
+			values[p->slot] = p;
+		p = MA_PACKED_NEXT(p);
+	}
+}
+
+static const char *
+event_type_name(const MaRecord *rec, const SlotValues values, int *len)
+{
+	if (rec->kind < MA_NUM_AUDIT_TYPES)
+	{
+		*len = strlen(ma_event_type_names[rec->kind]);
+		return ma_event_type_names[rec->kind];
+	}
+	*len = values[SLOT_TYPE_NAME]->len;
+	return MA_PACKED_DATA(values[SLOT_TYPE_NAME]);
+}
+
+static void
+add_anomaly(Fold *fold, AnomalyKind kind, const MaRecord *rec, const char *quoted,
+			int quoted_len)
+{
+	StringInfoData msg;
+	Anomaly    *a;
+
+	initStringInfo(&msg);
+	switch (kind)
+	{
+		case ANOMALY_UNRECOGNIZED:
+			appendStringInfoString(&msg, "Unrecognized event type in audit family: ");
+			ma_append_pyrepr(&msg, quoted, quoted_len);
+			break;
+		case ANOMALY_AFTER_TERMINAL:
+			appendStringInfoString(&msg, "Event ");
+			ma_append_pyrepr(&msg, quoted, quoted_len);
+			appendStringInfoString(&msg, " arrived after terminal state");
+			break;
+		case ANOMALY_BEFORE_REQUESTED:
+			appendStringInfoString(&msg, "Event ");
+			ma_append_pyrepr(&msg, quoted, quoted_len);
+			appendStringInfoString(&msg, " arrived before MissionAuditRequested");
+			break;
+		case ANOMALY_DUPLICATE_DECISION:
+			appendStringInfoString(&msg, "Duplicate decision_id: ");
+			ma_append_pyrepr(&msg, quoted, quoted_len);
+			break;
+	}
+	if (fold->nanomalies == fold->anomaly_cap)
+	{
+		fold->anomaly_cap = Max(8, fold->anomaly_cap * 2);
+		fold->anomalies = fold->anomalies ?
+			repalloc_huge(fold->anomalies, fold->anomaly_cap * sizeof(Anomaly)) :
+			palloc(fold->anomaly_cap * sizeof(Anomaly));
+	}
+	a = &fold->anomalies[fold->nanomalies++];
+	a->kind = kind;
+	a->rec = rec;
+	a->message = msg.data;
+}
+
+static uint32
+decision_hash(const MaPacked *p)
+{
+	return hash_bytes((const unsigned char *) MA_PACKED_DATA(p), p->len);
+}
+
+static bool
+decision_equal(const MaPacked *a, const MaPacked *b)
+{
+	return a->len == b->len && memcmp(MA_PACKED_DATA(a), MA_PACKED_DATA(b), a->len) == 0;
+}
+
+/* Add id to the set; false when it was already there. */
+static bool
+decision_set_add(DecisionSet *set, const MaPacked *id)
+{
+	uint32		h;
+
+	if (set->used * 2 >= set->size)
+	{
+		DecisionSet bigger = {Max(16, set->size * 2), 0, NULL};
+
+		bigger.slots = palloc_extended(bigger.size * sizeof(MaPacked *), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+		for (int i = 0; i < set->size; i++)
+			if (set->slots[i])
+				decision_set_add(&bigger, set->slots[i]);
+		if (set->slots)
+			pfree(set->slots);
+		*set = bigger;
+	}
+	for (h = decision_hash(id) & (set->size - 1);; h = (h + 1) & (set->size - 1))
+	{
+		if (set->slots[h] == NULL)
+		{
+			set->slots[h] = id;
+			set->used++;
+			return true;
+		}
+		if (decision_equal(set->slots[h], id))
+			return false;
+	}
+}
+
+static void
+clear_pending(Fold *fold)
+{
+	fold->npending = 0;
+	if (fold->decisions.slots)
+		memset(fold->decisions.slots, 0, fold->decisions.size * sizeof(MaPacked *));
+	fold->decisions.used = 0;
+}
+
+/* Copy the listed slots of an event into the state (absent ones become null). */
+static void
+set_slots(Fold *fold, const SlotValues values, const MaSlot *slots, int n)
+{
+	for (int i = 0; i < n; i++)
+	{
+		fold->state[slots[i]] = values[slots[i]];
+	}
+}
+
+static const MaSlot requested_sets[] = {
+	SLOT_MISSION_ID, SLOT_RUN_ID, SLOT_FEATURE_SLUG, SLOT_TRIGGER_MODE,
+	SLOT_ENFORCEMENT_MODE, SLOT_AUDIT_SCOPE
+};
+static const MaSlot started_fills[] = {SLOT_MISSION_ID, SLOT_RUN_ID, SLOT_FEATURE_SLUG};
+static const MaSlot started_sets[] = {SLOT_AUDIT_SCOPE_HASH};
+static const MaSlot completed_sets[] = {
+	SLOT_VERDICT, SLOT_SEVERITY, SLOT_FINDINGS_COUNT, SLOT_ARTIFACT_REF, SLOT_SUMMARY
+};
+static const MaSlot failed_sets[] = {
+	SLOT_ERROR_CODE, SLOT_ERROR_MESSAGE, SLOT_PARTIAL_ARTIFACT_REF
+};
+
+/* Apply one deduplicated event, in order, as the contract's reducer does. */
+static void
+fold_event(Fold *fold, const MaRecord *rec)
+{
+	SlotValues	values;
+	const char *type;
+	int			type_len;
+
+	if (rec->kind == EK_FOREIGN)
+		return;
+	decode_slots(rec, values);
+	type = event_type_name(rec, values, &type_len);
+
+	if (rec->kind == EK_UNRECOGNIZED)
+	{
+		add_anomaly(fold, ANOMALY_UNRECOGNIZED, rec, type, type_len);
+		return;
+	}
+	if (fold->terminal)
+	{
+		add_anomaly(fold, ANOMALY_AFTER_TERMINAL, rec, type, type_len);
+		return;
+	}
+	if (rec->kind != EK_REQUESTED && !fold->requested_seen)
+		add_anomaly(fold, ANOMALY_BEFORE_REQUESTED, rec, type, type_len);
+
+	switch ((MaEventKind) rec->kind)
+	{
+		case EK_REQUESTED:
+			fold->requested_seen = true;
+			set_slots(fold, values, requested_sets, lengthof(requested_sets));
+			break;
+		case EK_STARTED:
+			if (fold->state[SLOT_MISSION_ID] == NULL)
+				set_slots(fold, values, started_fills, lengthof(started_fills));
+			set_slots(fold, values, started_sets, lengthof(started_sets));
+			fold->status = "running";
+			break;
+		case EK_DECISION_REQUESTED:
+			if (!decision_set_add(&fold->decisions, values[SLOT_DECISION_ID]))
+				add_anomaly(fold, ANOMALY_DUPLICATE_DECISION, rec,
+							MA_PACKED_DATA(values[SLOT_DECISION_ID]),
+							values[SLOT_DECISION_ID]->len);
+			else
+			{
+				if (fold->npending == fold->pending_cap)
+				{
+					fold->pending_cap = Max(8, fold->pending_cap * 2);
+					fold->pending = fold->pending ?
+						repalloc_huge(fold->pending, fold->pending_cap * sizeof(MaRecord *)) :
+						palloc(fold->pending_cap * sizeof(MaRecord *));
+				}
+				fold->pending[fold->npending++] = rec;
+			}
+			fold->status = "awaiting_decision";
+			break;
+		case EK_COMPLETED:
+			set_slots(fold, values, completed_sets, lengthof(completed_sets));
+			clear_pending(fold);
+			fold->status = "completed";
+			fold->terminal = true;
+			break;
+		case EK_FAILED:
+			set_slots(fold, values, failed_sets, lengthof(failed_sets));
+			clear_pending(fold);
+			fold->status = "failed";
+			fold->terminal = true;
+			break;
+		default:
+			break;
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Output
+ * ---------------------------------------------------------------------
+ */
+
+static void
+push_key(JsonbParseState **ps, const char *key)
+{
+	JsonbValue	k;
+
+	k.type = jbvString;
+	k.val.string.val = (char *) key;
+	k.val.string.len = strlen(key);
+	pushJsonbValue(ps, WJB_KEY, &k);
+}
+
+static void
+push_null(JsonbParseState **ps)
+{
+	JsonbValue	v;
+
+	v.type = jbvNull;
+	pushJsonbValue(ps, WJB_VALUE, &v);
+}
+
+static void
+push_cstring(JsonbParseState **ps, const char *s, int len)
+{
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.val = (char *) s;
+	v.val.string.len = len;
+	pushJsonbValue(ps, WJB_VALUE, &v);
+}
+
+/*
+ * Push an object in its normalized form: every declared field of the model
+ * (absent ones null), nested models recursively, integers as integers, and
+ * unknown keys dropped.
+ */
+static void
+push_normalized(JsonbParseState **ps, const MaModel *model, const JsonbValue *value)
+{
+	JsonbContainer *c = value->val.binary.data;
+
+	pushJsonbValue(ps, WJB_BEGIN_OBJECT, NULL);
+	for (int i = 0; i < model->nfields; i++)
+	{
+		const MaField *f = &model->fields[i];
+		JsonbValue	buf;
+		JsonbValue *v = getKeyJsonValueFromContainer(c, f->name, strlen(f->name), &buf);
+
+		push_key(ps, f->name);
+		if (v == NULL || v->type == jbvNull)
+			push_null(ps);
+		else if (f->kind == MA_MODEL)
+			push_normalized(ps, f->model, v);
+		else
+		{
+			if (v->type == jbvNumeric)
+				v->val.numeric = ma_integral_numeric(v->val.numeric);
+			pushJsonbValue(ps, WJB_VALUE, v);
+		}
+	}
+	pushJsonbValue(ps, WJB_END_OBJECT, NULL);
+}
+
+static void
+push_slot(JsonbParseState **ps, const MaPacked *p, bool artifact)
+{
+	JsonbValue	v;
+
+	if (p == NULL)
+	{
+		push_null(ps);
+		return;
+	}
+	ma_packed_to_jsonb_value(p, &v);
+	if (artifact && v.type == jbvBinary)
+		push_normalized(ps, &ma_artifact_ref_model, &v);
+	else
+		pushJsonbValue(ps, WJB_VALUE, &v);
+}
+
+/* State keys fed straight from a slot. */
+static const struct
+{
+	const char *key;
+	MaSlot		slot;
+	bool		artifact;
+}			slot_keys[] = {
+	{"verdict", SLOT_VERDICT},
+	{"severity", SLOT_SEVERITY},
+	{"findings_count", SLOT_FINDINGS_COUNT},
+	{"artifact_ref", SLOT_ARTIFACT_REF, true},
+	{"partial_artifact_ref", SLOT_PARTIAL_ARTIFACT_REF, true},
+	{"summary", SLOT_SUMMARY},
+	{"error_code", SLOT_ERROR_CODE},
+	{"error_message", SLOT_ERROR_MESSAGE},
+	{"mission_id", SLOT_MISSION_ID},
+	{"run_id", SLOT_RUN_ID},
+	{"feature_slug", SLOT_FEATURE_SLUG},
+	{"trigger_mode", SLOT_TRIGGER_MODE},
+	{"enforcement_mode", SLOT_ENFORCEMENT_MODE},
+	{"audit_scope", SLOT_AUDIT_SCOPE},
+	{"audit_scope_hash", SLOT_AUDIT_SCOPE_HASH},
+};
+
+static const MaSlot pending_slots[] = {
+	SLOT_DECISION_ID, SLOT_QUESTION, SLOT_CONTEXT_SUMMARY, SLOT_SEVERITY
+};
+
+static Jsonb *
+fold_to_jsonb(const Fold *fold, int64 event_count)
+{
+	JsonbParseState *ps = NULL;
+	JsonbValue	v;
+
+	pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
+	push_key(&ps, "audit_status");
+	push_cstring(&ps, fold->status, strlen(fold->status));
+	for (int i = 0; i < lengthof(slot_keys); i++)
+	{
+		push_key(&ps, slot_keys[i].key);
+		push_slot(&ps, fold->state[slot_keys[i].slot], slot_keys[i].artifact);
+	}
+
+	push_key(&ps, "pending_decisions");
+	pushJsonbValue(&ps, WJB_BEGIN_ARRAY, NULL);
+	for (int i = 0; i < fold->npending; i++)
+	{
+		SlotValues	values;
+
+		decode_slots(fold->pending[i], values);
+		pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
+		for (int s = 0; s < lengthof(pending_slots); s++)
+		{
+			/* the key is the payload field feeding the slot */
+			static const char *const names[] = {"decision_id", "question",
+			"context_summary", "severity"};
+
+			push_key(&ps, names[s]);
+			push_slot(&ps, values[pending_slots[s]], false);
+		}
+		pushJsonbValue(&ps, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(&ps, WJB_END_ARRAY, NULL);
+
+	push_key(&ps, "anomalies");
+	pushJsonbValue(&ps, WJB_BEGIN_ARRAY, NULL);
+	for (int i = 0; i < fold->nanomalies; i++)
+	{
+		const Anomaly *a = &fold->anomalies[i];
+
+		pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
+		push_key(&ps, "kind");
+		push_cstring(&ps, anomaly_names[a->kind], strlen(anomaly_names[a->kind]));
+		push_key(&ps, "event_id");
+		push_cstring(&ps, a->rec->id, a->rec->id_len);
+		push_key(&ps, "message");
+		push_cstring(&ps, a->message, strlen(a->message));
+		pushJsonbValue(&ps, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(&ps, WJB_END_ARRAY, NULL);
+
+	push_key(&ps, "event_count");
+	v.type = jbvNumeric;
+	v.val.numeric = int64_to_numeric(event_count);
+	pushJsonbValue(&ps, WJB_VALUE, &v);
+
+	return JsonbValueToJsonb(pushJsonbValue(&ps, WJB_END_OBJECT, NULL));
+}
+
+/*
+ * The reduced state of everything added so far.  Sorting permutes the
+ * state's record array in place, which leaves it meaning the same, so a
+ * window aggregate may go on adding to it.
+ */
+Jsonb *
+ma_state_finish(MaReduceState *state)
+{
+	Fold		fold;
+	bool	   *keep = NULL;
+	int64		n = state ? state->nevents : 0;
+	int64		kept = 0;
+
+	memset(&fold, 0, sizeof(fold));
+	fold.status = "pending";
+
+	if (n > 0)
+	{
+		qsort(state->events, n, sizeof(MaRecord *), record_ptr_cmp);
+		keep = palloc_extended(n * sizeof(bool), MCXT_ALLOC_HUGE);
+		kept = mark_first_of_each_id(state->events, n, keep);
+		for (int64 i = 0; i < n; i++)
+		{
+			if (keep[i])
+				fold_event(&fold, state->events[i]);
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+	}
+	return fold_to_jsonb(&fold, kept);
+}

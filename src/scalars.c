@@ -1,0 +1,491 @@
+/* scalars.c: event ids, timestamps, UUIDs, versions and JSON numbers */
+#include "mission_audit.h"
+
+#include "fmgr.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+
+/* Code points in a string of the server encoding. */
+int
+ma_utf8_length(const char *s, int len)
+{
+	for (int i = 0; i < len; i++)
+		if (IS_HIGHBIT_SET(s[i]))
+			return pg_mbstrlen_with_len(s, len);
+	return len;
+}
+
+static inline int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Crockford base32 without I, L, O, U, either case. */
+static inline bool
+is_crockford(char c)
+{
+	char		u = pg_ascii_toupper((unsigned char) c);
+
+	if (u >= '0' && u <= '9')
+		return true;
+	return u >= 'A' && u <= 'Z' && u != 'I' && u != 'L' && u != 'O' && u != 'U';
+}
+
+/* Is s 8-4-4-4-12 hex digits with hyphens? */
+static bool
+is_hyphenated_uuid(const char *s, int len)
+{
+	if (len != 36)
+		return false;
+	for (int i = 0; i < 36; i++)
+	{
+		bool		hyphen_place = (i == 8 || i == 13 || i == 18 || i == 23);
+
+		if (hyphen_place ? s[i] != '-' : hex_value(s[i]) < 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Normalize an event id: a 26-character ULID to upper case, a hyphenated
+ * UUID to lower case, 32 hex digits to a hyphenated lower-case UUID.  On
+ * failure, append the reference library's reason to why.
+ */
+bool
+ma_parse_event_id(const char *s, int len, MaEventId *out, StringInfo why)
+{
+	int			nchars = ma_utf8_length(s, len);
+
+	if (nchars == 26)
+	{
+		bool		ok = (len == 26);
+
+		for (int i = 0; ok && i < 26; i++)
+			ok = is_crockford(s[i]);
+		if (ok)
+		{
+			for (int i = 0; i < 26; i++)
+				out->text[i] = pg_ascii_toupper((unsigned char) s[i]);
+			out->len = 26;
+			out->text[26] = '\0';
+			return true;
+		}
+		if (why)
+		{
+			appendStringInfoString(why, "Value error, 26-char event_id must be valid "
+								   "Crockford base32 (chars I, L, O, U are not allowed); got ");
+			ma_append_pyrepr(why, s, len);
+		}
+		return false;
+	}
+	if (nchars == 36 && is_hyphenated_uuid(s, len))
+	{
+		for (int i = 0; i < 36; i++)
+			out->text[i] = pg_ascii_tolower((unsigned char) s[i]);
+		out->len = 36;
+		out->text[36] = '\0';
+		return true;
+	}
+	if (nchars == 32 && len == 32)
+	{
+		bool		ok = true;
+
+		for (int i = 0; ok && i < 32; i++)
+			ok = hex_value(s[i]) >= 0;
+		if (ok)
+		{
+			int			o = 0;
+
+			for (int i = 0; i < 32; i++)
+			{
+				if (i == 8 || i == 12 || i == 16 || i == 20)
+					out->text[o++] = '-';
+				out->text[o++] = pg_ascii_tolower((unsigned char) s[i]);
+			}
+			out->len = 36;
+			out->text[36] = '\0';
+			return true;
+		}
+	}
+	if (why)
+		appendStringInfo(why, "Value error, event_id must be 26-char ULID (Crockford base32), "
+						 "36-char UUID, or 32-char hex UUID; got %d chars", nchars);
+	return false;
+}
+
+/* Read n ASCII digits at s into *value. */
+static bool
+read_digits(const char *s, int n, int *value)
+{
+	int			v = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*value = v;
+	return true;
+}
+
+static int
+days_in_month(int year, int month)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool		leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+	return (month == 2 && leap) ? 29 : days[month - 1];
+}
+
+/*
+ * Parse HH:MM[:SS[(.|,)fraction]][Z|z|+HH:MM|-HH:MM|+HHMM|-HHMM] at s and
+ * render it as isoformat() renders it: "HH:MM:SS[.ffffff][+HH:MM]".
+ */
+static bool
+parse_time(const char *s, const char *end, char *out, int *outlen)
+{
+	int			hour,
+				minute,
+				second = 0,
+				usec = 0;
+	int			n;
+
+	if (end - s < 5 || s[2] != ':' || !read_digits(s, 2, &hour) ||
+		!read_digits(s + 3, 2, &minute) || hour > 23 || minute > 59)
+		return false;
+	s += 5;
+	if (s < end && *s == ':')
+	{
+		if (end - s < 3 || !read_digits(s + 1, 2, &second) || second > 59)
+			return false;
+		s += 3;
+		if (s < end && (*s == '.' || *s == ','))
+		{
+			int			digits = 0;
+
+			for (s++; s < end && *s >= '0' && *s <= '9'; s++, digits++)
+				if (digits < 6)
+					usec = usec * 10 + (*s - '0');
+			if (digits == 0)
+				return false;
+			for (; digits < 6; digits++)
+				usec *= 10;
+		}
+	}
+	n = sprintf(out, "T%02d:%02d:%02d", hour, minute, second);
+	if (usec != 0)
+		n += sprintf(out + n, ".%06d", usec);
+
+	if (s < end)
+	{
+		int			oh,
+					om;
+		char		sign = *s;
+
+		if ((sign == 'Z' || sign == 'z') && end - s == 1)
+			n += sprintf(out + n, "+00:00");
+		else if (sign == '+' || sign == '-')
+		{
+			s++;
+			if (end - s == 5 && s[2] == ':' && read_digits(s, 2, &oh) &&
+				read_digits(s + 3, 2, &om))
+				 /* +HH:MM */ ;
+			else if (end - s == 4 && read_digits(s, 2, &oh) && read_digits(s + 2, 2, &om))
+				 /* +HHMM */ ;
+			else
+				return false;
+			if (oh > 23 || om > 59)
+				return false;
+			if (oh == 0 && om == 0)
+				sign = '+';
+			n += sprintf(out + n, "%c%02d:%02d", sign, oh, om);
+		}
+		else
+			return false;
+	}
+	*outlen = n;
+	return true;
+}
+
+/*
+ * Parse an ISO 8601 date-time (the spellings our README lists) and write its
+ * sort key, the text Python's datetime.isoformat() gives for the parsed value.
+ * On failure *why is pydantic's reason.
+ */
+bool
+ma_parse_timestamp(const char *s, int len, char *key, int *keylen, const char **why)
+{
+	int			year,
+				month,
+				day;
+	int			n;
+	const char *end = s + len;
+
+	*why = NULL;
+	if (len < 10)
+		*why = "input is too short";
+	else if (!read_digits(s, 4, &year))
+		*why = "invalid character in year";
+	else if (s[4] != '-' || s[7] != '-')
+		*why = "invalid date separator, expected `-`";
+	else if (!read_digits(s + 5, 2, &month))
+		*why = "invalid character in month";
+	else if (month < 1 || month > 12)
+		*why = "month value is outside expected range of 1-12";
+	else if (!read_digits(s + 8, 2, &day))
+		*why = "invalid character in day";
+	else if (year == 0 || day < 1 || day > days_in_month(year, month))
+		*why = year == 0 ? "year value is outside expected range" :
+			"day value is outside expected range";
+	if (*why)
+		return false;
+
+	n = sprintf(key, "%04d-%02d-%02d", year, month, day);
+	if (len == 10)
+	{
+		memcpy(key + n, "T00:00:00", 10);
+		*keylen = n + 9;
+		return true;
+	}
+	if ((s[10] == 'T' || s[10] == 't' || s[10] == ' ') &&
+		parse_time(s + 11, end, key + n, keylen))
+	{
+		*keylen += n;
+		return true;
+	}
+	*why = "unexpected extra characters at the end of the input";
+	return false;
+}
+
+/*
+ * Is s a UUID in one of the spellings Python's uuid module and pydantic
+ * share: 32 hex digits, 8-4-4-4-12, that in braces, or with "urn:uuid:"?
+ */
+bool
+ma_parse_uuid(const char *s, int len, StringInfo why)
+{
+	static const int group_len[] = {8, 4, 4, 4, 12};
+	int			group = 0;
+	int			in_group = 0;
+
+	if (len == 38 && s[0] == '{' && s[37] == '}')
+		s++, len -= 2;
+	else if (len == 45 && pg_strncasecmp(s, "urn:uuid:", 9) == 0)
+		s += 9, len -= 9;
+
+	if (len == 32 && !memchr(s, '-', len))
+	{
+		for (int i = 0; i < 32; i++)
+			if (hex_value(s[i]) < 0)
+				goto bad_char;
+		return true;
+	}
+	for (int i = 0; i < len; i++)
+	{
+		if (s[i] == '-')
+		{
+			if (group >= 4 || in_group != group_len[group])
+				goto bad_group;
+			group++;
+			in_group = 0;
+		}
+		else if (hex_value(s[i]) < 0)
+			goto bad_char;
+		else
+			in_group++;
+	}
+	if (group == 4 && in_group == group_len[4])
+		return true;
+	if (group == 0)
+	{
+		if (why)
+			appendStringInfo(why, "invalid length: expected length 32 for simple format, found %d",
+							 ma_utf8_length(s, len));
+		return false;
+	}
+bad_group:
+	if (why)
+	{
+		if (group > 4 || (group == 4 && in_group > group_len[4]) || group < 4)
+		{
+			if (group <= 4 && in_group != group_len[group])
+				appendStringInfo(why, "invalid group length in group %d: expected %d, found %d",
+								 group, group_len[group], in_group);
+			else
+				appendStringInfo(why, "invalid group count: expected 5, found %d", group + 1);
+		}
+		else
+			appendStringInfo(why, "invalid group length in group %d: expected %d, found %d",
+							 group, group_len[group], in_group);
+	}
+	return false;
+bad_char:
+	if (why)
+	{
+		for (int i = 0; i < len; i++)
+			if (s[i] != '-' && hex_value(s[i]) < 0)
+			{
+				int			clen = pg_mblen(s + i);
+
+				appendStringInfo(why, "invalid character: found `%.*s` at %d",
+								 clen, s + i, ma_utf8_length(s, i) + 1);
+				break;
+			}
+	}
+	return false;
+}
+
+/* ^[0-9]+\.[0-9]+\.[0-9]+$ with $ at the very end (no final newline). */
+bool
+ma_is_version(const char *s, int len)
+{
+	int			runs = 0;
+	int			digits = 0;
+
+	for (int i = 0; i < len; i++)
+	{
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else if (s[i] == '.' && digits > 0 && runs < 2)
+		{
+			runs++;
+			digits = 0;
+		}
+		else
+			return false;
+	}
+	return runs == 2 && digits > 0;
+}
+
+/*
+ * The numeric on-disk header, which is fixed by pg_upgrade compatibility:
+ * a uint16 after the varlena header holds flags; the short form packs sign,
+ * display scale and weight into it, the long form adds an int16 weight.
+ * Digits are base-10000 int16s with leading and trailing zero digits
+ * stripped, so a value is integral iff it has no digit below the unit.
+ */
+#define NUMHDR_SIGN_MASK	0xC000
+#define NUMHDR_NEG			0x4000
+#define NUMHDR_SHORT		0x8000
+#define NUMHDR_SPECIAL		0xC000
+#define NUMHDR_SHORT_SIGN	0x2000
+#define NUMHDR_SHORT_DSCALE_MASK 0x1F80
+#define NUMHDR_SHORT_DSCALE_SHIFT 7
+#define NUMHDR_SHORT_WSIGN	0x0040
+#define NUMHDR_SHORT_WMASK	0x003F
+#define NUMHDR_DSCALE_MASK	0x3FFF
+
+typedef struct MaNumericHeader
+{
+	bool		negative;
+	int			weight;
+	int			dscale;
+	int			ndigits;
+	const int16 *digits;
+} MaNumericHeader;
+
+static void
+read_numeric_header(Numeric num, MaNumericHeader *h)
+{
+	const char *data = VARDATA_ANY(num);
+	int			size = VARSIZE_ANY_EXHDR(num);
+	uint16		head;
+
+	memcpy(&head, data, sizeof(uint16));
+	if ((head & NUMHDR_SIGN_MASK) == NUMHDR_SPECIAL)
+		elog(ERROR, "unexpected NaN or infinity in jsonb number");
+	if ((head & NUMHDR_SIGN_MASK) == NUMHDR_SHORT)
+	{
+		h->negative = (head & NUMHDR_SHORT_SIGN) != 0;
+		h->dscale = (head & NUMHDR_SHORT_DSCALE_MASK) >> NUMHDR_SHORT_DSCALE_SHIFT;
+		h->weight = (head & NUMHDR_SHORT_WSIGN) ? (int) (head | ~NUMHDR_SHORT_WMASK) :
+			(int) (head & NUMHDR_SHORT_WMASK);
+		h->digits = (const int16 *) (data + sizeof(uint16));
+		h->ndigits = (size - sizeof(uint16)) / sizeof(int16);
+	}
+	else
+	{
+		int16		weight;
+
+		memcpy(&weight, data + sizeof(uint16), sizeof(int16));
+		h->negative = (head & NUMHDR_SIGN_MASK) == NUMHDR_NEG;
+		h->dscale = head & NUMHDR_DSCALE_MASK;
+		h->weight = weight;
+		h->digits = (const int16 *) (data + 2 * sizeof(uint16));
+		h->ndigits = (size - 2 * sizeof(uint16)) / sizeof(int16);
+	}
+}
+
+/* Sign, integrality and (when it fits) the int64 value of a JSON number. */
+void
+ma_number_shape(Numeric num, MaNumberShape *shape)
+{
+	MaNumericHeader h;
+
+	read_numeric_header(num, &h);
+	shape->negative = h.negative && h.ndigits > 0;
+	shape->integral = h.ndigits == 0 || h.weight >= h.ndigits - 1;
+	shape->fits_int64 = false;
+	shape->value = 0;
+	if (!shape->integral)
+		return;
+	/* below 10000^4 = 1e16 always fits; larger ones go the numeric way */
+	if (h.weight < 4)
+	{
+		int64		v = 0;
+
+		for (int i = 0; i <= h.weight; i++)
+			v = v * 10000 + (i < h.ndigits ? h.digits[i] : 0);
+		shape->value = shape->negative ? -v : v;
+		shape->fits_int64 = true;
+	}
+}
+
+/* An integral number with no display scale: 3.0 becomes 3, 1e2 stays 100. */
+Numeric
+ma_integral_numeric(Numeric num)
+{
+	MaNumericHeader h;
+
+	read_numeric_header(num, &h);
+	if (h.dscale == 0 && !(h.negative && h.ndigits == 0))
+		return num;
+	return DatumGetNumeric(DirectFunctionCall2(numeric_trunc,
+											   NumericGetDatum(num),
+											   Int32GetDatum(0)));
+}
+
+/*
+ * Would pydantic's lax mode read this string as an integer?  Surrounding
+ * whitespace, a sign, digits, and an all-zero fraction are accepted.
+ */
+bool
+ma_string_reads_as_int(const char *s, int len)
+{
+	const char *end = s + len;
+	int			digits = 0;
+
+	while (s < end && isspace((unsigned char) *s))
+		s++;
+	while (end > s && isspace((unsigned char) end[-1]))
+		end--;
+	if (s < end && (*s == '+' || *s == '-'))
+		s++;
+	for (; s < end && *s >= '0' && *s <= '9'; s++)
+		digits++;
+	if (digits == 0)
+		return false;
+	if (s < end && *s == '.')
+		for (s++; s < end && *s == '0'; s++)
+			;
+	return s == end;
+}

@@ -1,0 +1,510 @@
+/* validate.c: one walker that checks a JSON value against a model's field table */
+#include "mission_audit.h"
+
+#include "utils/builtins.h"
+
+/*
+ * pydantic's error types and wording, so that SQL users and the Python
+ * library see the same violations.
+ */
+#define MSG_MISSING			"Field required"
+#define MSG_STRING_TYPE		"Input should be a valid string"
+#define MSG_STRING_SHORT	"String should have at least 1 character"
+#define MSG_INT_TYPE		"Input should be a valid integer"
+#define MSG_INT_PARSING		"Input should be a valid integer, unable to parse string as an integer"
+#define MSG_INT_FROM_FLOAT	"Input should be a valid integer, got a number with a fractional part"
+#define MSG_LIST_TYPE		"Input should be a valid list"
+#define MSG_TUPLE_TYPE		"Input should be a valid tuple"
+#define MSG_TOO_SHORT		"List should have at least %d item after validation, not %d"
+#define MSG_DICT_TYPE		"Input should be a valid dictionary"
+#define MSG_MODEL_TYPE		"Input should be a valid dictionary or instance of %s"
+#define MSG_DATETIME_TYPE	"Input should be a valid datetime"
+#define MSG_DATETIME_PARSE	"Input should be a valid datetime or date, %s"
+#define MSG_UUID_TYPE		"UUID input should be a string, bytes or UUID object"
+#define MSG_VERSION_PATTERN	"String should match pattern '^\\d+\\.\\d+\\.\\d+$'"
+
+void
+ma_report_init(MaReport *report, bool collect)
+{
+	memset(report, 0, sizeof(*report));
+	report->collect = collect;
+	if (collect)
+	{
+		JsonbValue	key;
+
+		/* jsonb sorts keys at the end, so the array can be opened first */
+		initStringInfo(&report->path);
+		initStringInfo(&report->detail);
+		key.type = jbvString;
+		key.val.string.val = "violations";
+		key.val.string.len = 10;
+		pushJsonbValue(&report->pstate, WJB_BEGIN_OBJECT, NULL);
+		pushJsonbValue(&report->pstate, WJB_KEY, &key);
+		pushJsonbValue(&report->pstate, WJB_BEGIN_ARRAY, NULL);
+	}
+}
+
+static void
+push_key_string(JsonbParseState **pstate, const char *key, const char *value)
+{
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.val = (char *) key;
+	v.val.string.len = strlen(key);
+	pushJsonbValue(pstate, WJB_KEY, &v);
+	v.val.string.val = (char *) value;
+	v.val.string.len = strlen(value);
+	pushJsonbValue(pstate, WJB_VALUE, &v);
+}
+
+/* Record one violation at the current path, plus field if non-NULL. */
+void
+ma_report_violation(MaReport *report, const char *field, const char *type,
+					const char *message, const JsonbValue *input)
+{
+	StringInfoData where;
+	JsonbValue	key;
+
+	report->count++;
+	if (!report->collect)
+		return;
+
+	initStringInfo(&where);
+	appendBinaryStringInfo(&where, report->path.data, report->path.len);
+	if (field)
+	{
+		if (where.len > 0)
+			appendStringInfoChar(&where, '.');
+		appendStringInfoString(&where, field);
+	}
+
+	if (report->max_detail > 0)
+	{
+		if (report->count <= report->max_detail)
+			appendStringInfo(&report->detail, "%s%s: %s (%s)",
+							 report->count > 1 ? "; " : "",
+							 where.len ? where.data : "(root)", message, type);
+	}
+
+	/* the parse state keeps pointers until the end: hand it lasting copies */
+	pushJsonbValue(&report->pstate, WJB_BEGIN_OBJECT, NULL);
+	push_key_string(&report->pstate, "field", where.data);
+	push_key_string(&report->pstate, "type", type);
+	push_key_string(&report->pstate, "message", pstrdup(message));
+	key.type = jbvString;
+	key.val.string.val = "input";
+	key.val.string.len = 5;
+	pushJsonbValue(&report->pstate, WJB_KEY, &key);
+	pushJsonbValue(&report->pstate, WJB_VALUE, (JsonbValue *) input);
+	pushJsonbValue(&report->pstate, WJB_END_OBJECT, NULL);
+}
+
+/* "Input should be 'a', 'b' or 'c'" for a literal or enum field. */
+static char *
+choice_message(const char *const *literals)
+{
+	StringInfoData buf;
+	int			n = 0;
+
+	while (literals[n])
+		n++;
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "Input should be ");
+	for (int i = 0; i < n; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(&buf, i == n - 1 ? " or " : ", ");
+		appendStringInfo(&buf, "'%s'", literals[i]);
+	}
+	return buf.data;
+}
+
+/* Python's name for the type of a JSON value, for "got <type>" messages. */
+static const char *
+python_type_name(const JsonbValue *v)
+{
+	switch (v->type)
+	{
+		case jbvNull:
+			return "NoneType";
+		case jbvBool:
+			return "bool";
+		case jbvNumeric:
+			{
+				MaNumberShape shape;
+
+				ma_number_shape(v->val.numeric, &shape);
+				return shape.integral ? "int" : "float";
+			}
+		case jbvString:
+			return "str";
+		case jbvBinary:
+			return JsonContainerIsArray(v->val.binary.data) ? "list" : "dict";
+		default:
+			return "object";
+	}
+}
+
+static inline bool
+is_object(const JsonbValue *v)
+{
+	return v->type == jbvBinary && JsonContainerIsObject(v->val.binary.data);
+}
+
+static inline bool
+is_array(const JsonbValue *v)
+{
+	return v->type == jbvBinary && JsonContainerIsArray(v->val.binary.data);
+}
+
+/* Integer: a JSON number without fraction, within the field's bounds. */
+static void
+check_integer(const MaField *f, const JsonbValue *v, MaReport *r)
+{
+	MaNumberShape shape;
+	char		msg[80];
+
+	if (v->type == jbvString)
+	{
+		/* pydantic would coerce a numeric string; the JSON Schema would not */
+		if (ma_string_reads_as_int(v->val.string.val, v->val.string.len))
+			ma_report_violation(r, f->name, "int_type", MSG_INT_TYPE, v);
+		else
+			ma_report_violation(r, f->name, "int_parsing", MSG_INT_PARSING, v);
+		return;
+	}
+	if (v->type != jbvNumeric)
+	{
+		ma_report_violation(r, f->name, "int_type", MSG_INT_TYPE, v);
+		return;
+	}
+	ma_number_shape(v->val.numeric, &shape);
+	if (!shape.integral)
+		ma_report_violation(r, f->name, "int_from_float", MSG_INT_FROM_FLOAT, v);
+	else if (f->has_minimum && (shape.negative ? true :
+								(shape.fits_int64 && shape.value < f->minimum)))
+	{
+		snprintf(msg, sizeof(msg), "Input should be greater than or equal to %d", f->minimum);
+		ma_report_violation(r, f->name, "greater_than_equal", msg, v);
+	}
+	else if (f->has_maximum && !shape.negative &&
+			 (!shape.fits_int64 || shape.value > f->maximum))
+	{
+		snprintf(msg, sizeof(msg), "Input should be less than or equal to %d", f->maximum);
+		ma_report_violation(r, f->name, "less_than_equal", msg, v);
+	}
+}
+
+static void
+check_choice(const MaField *f, const JsonbValue *v, MaReport *r)
+{
+	if (v->type == jbvString)
+	{
+		for (const char *const *lit = f->literals; *lit; lit++)
+			if (strlen(*lit) == v->val.string.len &&
+				memcmp(*lit, v->val.string.val, v->val.string.len) == 0)
+				return;
+	}
+	if (r->collect)
+	{
+		char	   *msg = choice_message(f->literals);
+
+		ma_report_violation(r, f->name, f->kind == MA_ENUM ? "enum" : "literal_error", msg, v);
+	}
+	else
+		r->count++;
+}
+
+/* Push ".name" (or ".index") onto the report's path; returns the old length. */
+static int
+path_push(MaReport *r, const char *name, int index)
+{
+	int			old = r->path.len;
+
+	if (!r->collect)
+		return old;
+	if (old > 0)
+		appendStringInfoChar(&r->path, '.');
+	if (name)
+		appendStringInfoString(&r->path, name);
+	else
+		appendStringInfo(&r->path, "%d", index);
+	return old;
+}
+
+static void
+path_pop(MaReport *r, int old)
+{
+	if (r->collect)
+	{
+		r->path.len = old;
+		r->path.data[old] = '\0';
+	}
+}
+
+/* Array of strings: list_type or tuple_type, min items, each item a string. */
+static void
+check_string_array(const MaField *f, const JsonbValue *v, MaReport *r)
+{
+	JsonbContainer *c;
+	int			n;
+
+	if (!is_array(v))
+	{
+		if (f->kind == MA_STRING_TUPLE)
+			ma_report_violation(r, f->name, "tuple_type", MSG_TUPLE_TYPE, v);
+		else
+			ma_report_violation(r, f->name, "list_type", MSG_LIST_TYPE, v);
+		return;
+	}
+	c = v->val.binary.data;
+	n = JsonContainerSize(c);
+	if (n < f->min_length)
+	{
+		char		msg[96];
+
+		snprintf(msg, sizeof(msg), MSG_TOO_SHORT, f->min_length, n);
+		ma_report_violation(r, f->name, "too_short", msg, v);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+	{
+		JsonbValue	item;
+
+		/* getIth copies scalars into a fresh JsonbValue; fine per item */
+		JsonbValue *p = getIthJsonbValueFromContainer(c, i);
+
+		item = *p;
+		pfree(p);
+		if (item.type != jbvString)
+		{
+			int			old = path_push(r, f->name, 0);
+			char		idx[16];
+
+			snprintf(idx, sizeof(idx), "%d", i);
+			ma_report_violation(r, idx, "string_type", MSG_STRING_TYPE, &item);
+			path_pop(r, old);
+			if (!r->collect)
+				return;
+		}
+	}
+}
+
+static void
+check_event_id(const MaField *f, const JsonbValue *v, MaReport *r)
+{
+	MaEventId	id;
+	StringInfoData why;
+
+	if (v->type == jbvString)
+	{
+		if (!r->collect)
+		{
+			if (!ma_parse_event_id(v->val.string.val, v->val.string.len, &id, NULL))
+				r->count++;
+			return;
+		}
+		initStringInfo(&why);
+		if (!ma_parse_event_id(v->val.string.val, v->val.string.len, &id, &why))
+			ma_report_violation(r, f->name, "value_error", why.data, v);
+		pfree(why.data);
+	}
+	else if (v->type == jbvNull)
+		ma_report_violation(r, f->name, "string_type", MSG_STRING_TYPE, v);
+	else if (r->collect)
+	{
+		char	   *msg = psprintf("Value error, event_id must be a string; got %s",
+								   python_type_name(v));
+
+		ma_report_violation(r, f->name, "value_error", msg, v);
+		pfree(msg);
+	}
+	else
+		r->count++;
+}
+
+static void
+check_timestamp(const MaField *f, const JsonbValue *v, MaReport *r)
+{
+	char		key[MA_TS_KEY_MAXLEN + 1];
+	int			keylen;
+	const char *why;
+
+	if (v->type != jbvString)
+	{
+		/* deliberately stricter than pydantic: numbers are not Unix times */
+		ma_report_violation(r, f->name, "datetime_type", MSG_DATETIME_TYPE, v);
+		return;
+	}
+	if (!ma_parse_timestamp(v->val.string.val, v->val.string.len, key, &keylen, &why))
+	{
+		char		msg[160];
+
+		snprintf(msg, sizeof(msg), MSG_DATETIME_PARSE, why);
+		ma_report_violation(r, f->name, "datetime_from_date_parsing", msg, v);
+	}
+}
+
+static void
+check_uuid(const MaField *f, const JsonbValue *v, MaReport *r)
+{
+	StringInfoData why;
+
+	if (v->type != jbvString)
+	{
+		ma_report_violation(r, f->name, "uuid_type", MSG_UUID_TYPE, v);
+		return;
+	}
+	if (!r->collect)
+	{
+		if (!ma_parse_uuid(v->val.string.val, v->val.string.len, NULL))
+			r->count++;
+		return;
+	}
+	initStringInfo(&why);
+	appendStringInfoString(&why, "Input should be a valid UUID, ");
+	if (!ma_parse_uuid(v->val.string.val, v->val.string.len, &why))
+		ma_report_violation(r, f->name, "uuid_parsing", why.data, v);
+	pfree(why.data);
+}
+
+/* Check one present value against its field's kind. */
+static void
+check_value(const MaField *f, const JsonbValue *v, MaReport *r)
+{
+	if (v->type == jbvNull && f->nullable)
+		return;
+
+	switch (f->kind)
+	{
+		case MA_STRING:
+			if (v->type != jbvString)
+				ma_report_violation(r, f->name, "string_type", MSG_STRING_TYPE, v);
+			else if (f->min_length > 0 && v->val.string.len == 0)
+				ma_report_violation(r, f->name, "string_too_short", MSG_STRING_SHORT, v);
+			break;
+		case MA_INTEGER:
+			check_integer(f, v, r);
+			break;
+		case MA_LITERAL:
+		case MA_ENUM:
+			check_choice(f, v, r);
+			break;
+		case MA_STRING_LIST:
+		case MA_STRING_TUPLE:
+			check_string_array(f, v, r);
+			break;
+		case MA_MODEL:
+			{
+				int			old = path_push(r, f->name, 0);
+
+				ma_check_model(f->model, v, r, NULL);
+				path_pop(r, old);
+			}
+			break;
+		case MA_DICT:
+			if (!is_object(v))
+				ma_report_violation(r, f->name, "dict_type", MSG_DICT_TYPE, v);
+			break;
+		case MA_EVENT_ID:
+			check_event_id(f, v, r);
+			break;
+		case MA_TIMESTAMP:
+			check_timestamp(f, v, r);
+			break;
+		case MA_UUID:
+			check_uuid(f, v, r);
+			break;
+		case MA_VERSION:
+			if (v->type != jbvString)
+				ma_report_violation(r, f->name, "string_type", MSG_STRING_TYPE, v);
+			else if (!ma_is_version(v->val.string.val, v->val.string.len))
+				ma_report_violation(r, f->name, "string_pattern_mismatch",
+									MSG_VERSION_PATTERN, v);
+			break;
+	}
+}
+
+/*
+ * Check value against model, field by field in declaration order; unknown
+ * keys are ignored.  When found is given, it receives each field's value by
+ * position.  Returns true when no violation was added.  Without collect, the
+ * walk stops at the first violation.
+ */
+bool
+ma_check_model(const MaModel *model, const JsonbValue *value, MaReport *report,
+			   MaFound *found)
+{
+	int			before = report->count;
+	JsonbContainer *c;
+
+	if (!is_object(value))
+	{
+		if (report->collect)
+		{
+			char	   *msg = psprintf(MSG_MODEL_TYPE, model->name);
+
+			ma_report_violation(report, NULL, "model_type", msg, value);
+			pfree(msg);
+		}
+		else
+			report->count++;
+		return false;
+	}
+	c = value->val.binary.data;
+
+	for (int i = 0; i < model->nfields; i++)
+	{
+		const MaField *f = &model->fields[i];
+		JsonbValue	buf;
+		JsonbValue *v = getKeyJsonValueFromContainer(c, f->name, strlen(f->name), &buf);
+
+		if (found)
+		{
+			found[i].present = (v != NULL);
+			if (v)
+				found[i].value = *v;
+		}
+		if (v == NULL)
+		{
+			if (f->required)
+				ma_report_violation(report, f->name, "missing", MSG_MISSING, value);
+		}
+		else
+			check_value(f, v, report);
+
+		if (!report->collect && report->count > before)
+			return false;
+	}
+	return report->count == before;
+}
+
+/* {"valid": ..., "event_type": ..., "violations": [...]} from a collecting report. */
+Jsonb *
+ma_report_result(MaReport *report, const JsonbValue *event_type)
+{
+	JsonbParseState **pstate = &report->pstate;
+	JsonbValue	v;
+
+	pushJsonbValue(pstate, WJB_END_ARRAY, NULL);
+	v.type = jbvString;
+	v.val.string.val = "valid";
+	v.val.string.len = 5;
+	pushJsonbValue(pstate, WJB_KEY, &v);
+	v.type = jbvBool;
+	v.val.boolean = (report->count == 0);
+	pushJsonbValue(pstate, WJB_VALUE, &v);
+	v.type = jbvString;
+	v.val.string.val = "event_type";
+	v.val.string.len = 10;
+	pushJsonbValue(pstate, WJB_KEY, &v);
+	if (event_type && event_type->type == jbvString)
+		pushJsonbValue(pstate, WJB_VALUE, (JsonbValue *) event_type);
+	else
+	{
+		v.type = jbvNull;
+		pushJsonbValue(pstate, WJB_VALUE, &v);
+	}
+	return JsonbValueToJsonb(pushJsonbValue(pstate, WJB_END_OBJECT, NULL));
+}
