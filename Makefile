@@ -21,6 +21,9 @@ PG_CONFIG ?= $(shell command -v /usr/lib/postgresql/15/bin/pg_config || command 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS tracks no header dependencies unless PostgreSQL was built with them.
+$(OBJS): $(wildcard src/*.h)
+
 SCHEMA_FILES = $(wildcard fixtures/schemas/*.json)
 
 $(EXTENSION)--$(EXTVERSION).sql: src/$(EXTENSION).sql.in $(SCHEMA_FILES) scripts/splice_schemas.sh

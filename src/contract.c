@@ -8,19 +8,19 @@
  * declaration order, which is the order violations are reported in.
  */
 #define STR(n, req, nul, minlen, slot_) \
-	{ .name = (n), .kind = MA_STRING, .required = (req), .nullable = (nul), \
+	{ .name = (n), .name_len = sizeof(n) - 1, .kind = MA_STRING, .required = (req), .nullable = (nul), \
 	  .min_length = (minlen), .slot = (slot_) }
 #define INT_MIN0(n, req, nul, slot_) \
-	{ .name = (n), .kind = MA_INTEGER, .required = (req), .nullable = (nul), \
+	{ .name = (n), .name_len = sizeof(n) - 1, .kind = MA_INTEGER, .required = (req), .nullable = (nul), \
 	  .has_minimum = true, .minimum = 0, .slot = (slot_) }
 #define CHOICE(n, k, lits, req, nul, slot_) \
-	{ .name = (n), .kind = (k), .required = (req), .nullable = (nul), \
+	{ .name = (n), .name_len = sizeof(n) - 1, .kind = (k), .required = (req), .nullable = (nul), \
 	  .literals = (lits), .slot = (slot_) }
 #define SUBMODEL(n, m, req, nul, slot_) \
-	{ .name = (n), .kind = MA_MODEL, .required = (req), .nullable = (nul), \
+	{ .name = (n), .name_len = sizeof(n) - 1, .kind = MA_MODEL, .required = (req), .nullable = (nul), \
 	  .model = &(m), .slot = (slot_) }
 #define OF_KIND(n, k, req, nul) \
-	{ .name = (n), .kind = (k), .required = (req), .nullable = (nul) }
+	{ .name = (n), .name_len = sizeof(n) - 1, .kind = (k), .required = (req), .nullable = (nul) }
 #define MODEL(name, fields) { (name), (fields), lengthof(fields) }
 
 static const char *const trigger_modes[] = {"manual", "post_merge", NULL};
@@ -69,7 +69,7 @@ const MaModel ma_artifact_ref_model = MODEL("AuditArtifactRef", artifact_ref_fie
 static const MaField requested_fields[] = {
 	COMMON_FIELDS,
 	CHOICE("trigger_mode", MA_LITERAL, trigger_modes, true, false, SLOT_TRIGGER_MODE),
-	{.name = "audit_scope", .kind = MA_STRING_LIST, .required = true,
+	{.name = "audit_scope", .name_len = 11, .kind = MA_STRING_LIST, .required = true,
 	.min_length = 1, .slot = SLOT_AUDIT_SCOPE},
 	CHOICE("enforcement_mode", MA_LITERAL, enforcement_modes, true, false, SLOT_ENFORCEMENT_MODE),
 };
@@ -142,10 +142,12 @@ static const MaField envelope_fields[ENV_NFIELDS] = {
 	[ENV_PROJECT_SLUG] = STR("project_slug", false, true, 0, SLOT_NONE),
 	[ENV_CORRELATION_ID] = OF_KIND("correlation_id", MA_EVENT_ID, true, false),
 	[ENV_SCHEMA_VERSION] = OF_KIND("schema_version", MA_VERSION, false, false),
-	[ENV_DATA_TIER] = {.name = "data_tier", .kind = MA_INTEGER,
+	[ENV_DATA_TIER] = {.name = "data_tier", .name_len = 9, .kind = MA_INTEGER,
 		.has_minimum = true, .minimum = 0, .has_maximum = true, .maximum = 4},
 };
 const MaModel ma_envelope_model = MODEL("Event", envelope_fields);
+
+StaticAssertDecl(ENV_NFIELDS <= MA_MAX_FIELDS, "MA_MAX_FIELDS must hold the envelope");
 
 /* The audit kind of an event_type string. */
 MaEventKind
@@ -153,16 +155,19 @@ ma_event_kind(const char *type, int len)
 {
 	static const char family[] = "MissionAudit";
 
+	const int	prefix = sizeof(family) - 1;
+
+	if (len < prefix || memcmp(type, family, prefix) != 0)
+		return EK_FOREIGN;
 	for (int i = 0; i < MA_NUM_AUDIT_TYPES; i++)
 	{
 		const char *name = ma_event_type_names[i];
 
-		if (strlen(name) == len && memcmp(name, type, len) == 0)
+		if (name[prefix] == type[prefix] && strlen(name) == len &&
+			memcmp(name + prefix, type + prefix, len - prefix) == 0)
 			return (MaEventKind) i;
 	}
-	if (len >= sizeof(family) - 1 && memcmp(type, family, sizeof(family) - 1) == 0)
-		return EK_UNRECOGNIZED;
-	return EK_FOREIGN;
+	return EK_UNRECOGNIZED;
 }
 
 /* The kind of a payload function's event_type argument; ERROR unless audit. */

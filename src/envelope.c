@@ -67,6 +67,8 @@ ma_check_envelope(Jsonb *event, MaReport *report, MaEnvelope *env)
 	}
 	if (report->count > before)
 		return false;
+	if (env == &local)
+		return true;
 
 	/* valid: read the normalized id and the timestamp's sort key */
 	{

@@ -64,6 +64,7 @@ struct MaModel;
 typedef struct MaField
 {
 	const char *name;
+	int			name_len;
 	MaKind		kind;
 	bool		required;
 	bool		nullable;
@@ -190,6 +191,9 @@ typedef struct MaFound
 	JsonbValue	value;
 } MaFound;
 
+#define MA_MAX_FIELDS 16		/* the widest model (the envelope) has 13 */
+
+extern void ma_read_fields(const MaModel *model, JsonbContainer *c, MaFound *found);
 extern void ma_report_init(MaReport *report, bool collect);
 extern void ma_report_violation(MaReport *report, const char *field,
 								const char *type, const char *message,
@@ -211,7 +215,7 @@ typedef struct MaEnvelope
 	MaEventId	event_id;
 	char		ts_key[MA_TS_KEY_MAXLEN + 1];
 	int			ts_keylen;
-	MaFound		payload_fields[16];	/* by position in the payload model */
+	MaFound		payload_fields[MA_MAX_FIELDS];	/* by position in the payload model */
 } MaEnvelope;
 
 extern bool ma_check_envelope(Jsonb *event, MaReport *report, MaEnvelope *env);

@@ -18,24 +18,32 @@ ma_utf8_length(const char *s, int len)
 static inline int
 hex_value(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
+	unsigned char u = (unsigned char) c;
+
+	if (u - '0' < 10u)
+		return u - '0';
+	u |= 0x20;					/* ASCII letters to lower case */
+	if (u - 'a' < 6u)
+		return u - 'a' + 10;
 	return -1;
 }
 
-/* Crockford base32 without I, L, O, U, either case. */
-static inline bool
-is_crockford(char c)
-{
-	char		u = pg_ascii_toupper((unsigned char) c);
+/*
+ * Crockford base32 without I, L, O, U, either case: the upper-case digit, or
+ * 0 for a byte that is not one.  Built on first use.
+ */
+static char crockford_upper[256];
 
-	if (u >= '0' && u <= '9')
-		return true;
-	return u >= 'A' && u <= 'Z' && u != 'I' && u != 'L' && u != 'O' && u != 'U';
+static void
+init_crockford(void)
+{
+	const char *digits = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+	for (const char *d = digits; *d; d++)
+	{
+		crockford_upper[(unsigned char) *d] = *d;
+		crockford_upper[(unsigned char) pg_ascii_tolower((unsigned char) *d)] = *d;
+	}
 }
 
 /* Is s 8-4-4-4-12 hex digits with hyphens? */
@@ -62,31 +70,24 @@ is_hyphenated_uuid(const char *s, int len)
 bool
 ma_parse_event_id(const char *s, int len, MaEventId *out, StringInfo why)
 {
-	int			nchars = ma_utf8_length(s, len);
+	int			nchars;
 
-	if (nchars == 26)
+	if (len == 26)
 	{
-		bool		ok = (len == 26);
+		int			i;
 
-		for (int i = 0; ok && i < 26; i++)
-			ok = is_crockford(s[i]);
-		if (ok)
+		if (crockford_upper['0'] == 0)
+			init_crockford();
+		for (i = 0; i < 26 && (out->text[i] = crockford_upper[(unsigned char) s[i]]) != 0; i++)
+			;
+		if (i == 26)
 		{
-			for (int i = 0; i < 26; i++)
-				out->text[i] = pg_ascii_toupper((unsigned char) s[i]);
 			out->len = 26;
 			out->text[26] = '\0';
 			return true;
 		}
-		if (why)
-		{
-			appendStringInfoString(why, "Value error, 26-char event_id must be valid "
-								   "Crockford base32 (chars I, L, O, U are not allowed); got ");
-			ma_append_pyrepr(why, s, len);
-		}
-		return false;
 	}
-	if (nchars == 36 && is_hyphenated_uuid(s, len))
+	else if (len == 36 && is_hyphenated_uuid(s, len))
 	{
 		for (int i = 0; i < 36; i++)
 			out->text[i] = pg_ascii_tolower((unsigned char) s[i]);
@@ -94,28 +95,36 @@ ma_parse_event_id(const char *s, int len, MaEventId *out, StringInfo why)
 		out->text[36] = '\0';
 		return true;
 	}
-	if (nchars == 32 && len == 32)
+	else if (len == 32)
 	{
-		bool		ok = true;
+		int			i;
+		int			o = 0;
 
-		for (int i = 0; ok && i < 32; i++)
-			ok = hex_value(s[i]) >= 0;
-		if (ok)
+		for (i = 0; i < 32 && hex_value(s[i]) >= 0; i++)
 		{
-			int			o = 0;
-
-			for (int i = 0; i < 32; i++)
-			{
-				if (i == 8 || i == 12 || i == 16 || i == 20)
-					out->text[o++] = '-';
-				out->text[o++] = pg_ascii_tolower((unsigned char) s[i]);
-			}
+			if (i == 8 || i == 12 || i == 16 || i == 20)
+				out->text[o++] = '-';
+			out->text[o++] = pg_ascii_tolower((unsigned char) s[i]);
+		}
+		if (i == 32)
+		{
 			out->len = 36;
 			out->text[36] = '\0';
 			return true;
 		}
 	}
-	if (why)
+
+	/* the reference library's reasons, by length in code points */
+	if (why == NULL)
+		return false;
+	nchars = ma_utf8_length(s, len);
+	if (nchars == 26)
+	{
+		appendStringInfoString(why, "Value error, 26-char event_id must be valid "
+							   "Crockford base32 (chars I, L, O, U are not allowed); got ");
+		ma_append_pyrepr(why, s, len);
+	}
+	else
 		appendStringInfo(why, "Value error, event_id must be 26-char ULID (Crockford base32), "
 						 "36-char UUID, or 32-char hex UUID; got %d chars", nchars);
 	return false;
@@ -135,6 +144,15 @@ read_digits(const char *s, int n, int *value)
 	}
 	*value = v;
 	return true;
+}
+
+/* Write v as exactly n decimal digits. */
+static char *
+put_digits(char *p, int v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v /= 10)
+		p[i] = '0' + v % 10;
+	return p + n;
 }
 
 static int
@@ -157,7 +175,7 @@ parse_time(const char *s, const char *end, char *out, int *outlen)
 				minute,
 				second = 0,
 				usec = 0;
-	int			n;
+	char	   *p;
 
 	if (end - s < 5 || s[2] != ':' || !read_digits(s, 2, &hour) ||
 		!read_digits(s + 3, 2, &minute) || hour > 23 || minute > 59)
@@ -181,9 +199,18 @@ parse_time(const char *s, const char *end, char *out, int *outlen)
 				usec *= 10;
 		}
 	}
-	n = sprintf(out, "T%02d:%02d:%02d", hour, minute, second);
+	p = out;
+	*p++ = 'T';
+	p = put_digits(p, hour, 2);
+	*p++ = ':';
+	p = put_digits(p, minute, 2);
+	*p++ = ':';
+	p = put_digits(p, second, 2);
 	if (usec != 0)
-		n += sprintf(out + n, ".%06d", usec);
+	{
+		*p++ = '.';
+		p = put_digits(p, usec, 6);
+	}
 
 	if (s < end)
 	{
@@ -192,7 +219,10 @@ parse_time(const char *s, const char *end, char *out, int *outlen)
 		char		sign = *s;
 
 		if ((sign == 'Z' || sign == 'z') && end - s == 1)
-			n += sprintf(out + n, "+00:00");
+		{
+			memcpy(p, "+00:00", 6);
+			p += 6;
+		}
 		else if (sign == '+' || sign == '-')
 		{
 			s++;
@@ -207,12 +237,15 @@ parse_time(const char *s, const char *end, char *out, int *outlen)
 				return false;
 			if (oh == 0 && om == 0)
 				sign = '+';
-			n += sprintf(out + n, "%c%02d:%02d", sign, oh, om);
+			*p++ = sign;
+			p = put_digits(p, oh, 2);
+			*p++ = ':';
+			p = put_digits(p, om, 2);
 		}
 		else
 			return false;
 	}
-	*outlen = n;
+	*outlen = p - out;
 	return true;
 }
 
@@ -249,15 +282,20 @@ ma_parse_timestamp(const char *s, int len, char *key, int *keylen, const char **
 	if (*why)
 		return false;
 
-	n = sprintf(key, "%04d-%02d-%02d", year, month, day);
+	key = put_digits(key, year, 4);
+	*key++ = '-';
+	key = put_digits(key, month, 2);
+	*key++ = '-';
+	key = put_digits(key, day, 2);
+	n = 10;
 	if (len == 10)
 	{
-		memcpy(key + n, "T00:00:00", 10);
+		memcpy(key, "T00:00:00", 10);
 		*keylen = n + 9;
 		return true;
 	}
 	if ((s[10] == 'T' || s[10] == 't' || s[10] == ' ') &&
-		parse_time(s + 11, end, key + n, keylen))
+		parse_time(s + 11, end, key, keylen))
 	{
 		*keylen += n;
 		return true;

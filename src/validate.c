@@ -201,9 +201,12 @@ check_choice(const MaField *f, const JsonbValue *v, MaReport *r)
 {
 	if (v->type == jbvString)
 	{
+		const char *s = v->val.string.val;
+		int			len = v->val.string.len;
+
 		for (const char *const *lit = f->literals; *lit; lit++)
-			if (strlen(*lit) == v->val.string.len &&
-				memcmp(*lit, v->val.string.val, v->val.string.len) == 0)
+			if (len > 0 && (*lit)[0] == s[0] && strncmp(*lit, s, len) == 0 &&
+				(*lit)[len] == '\0')
 				return;
 	}
 	if (r->collect)
@@ -437,7 +440,7 @@ ma_check_model(const MaModel *model, const JsonbValue *value, MaReport *report,
 			   MaFound *found)
 {
 	int			before = report->count;
-	JsonbContainer *c;
+	MaFound		local[MA_MAX_FIELDS];
 
 	if (!is_object(value))
 	{
@@ -452,27 +455,21 @@ ma_check_model(const MaModel *model, const JsonbValue *value, MaReport *report,
 			report->count++;
 		return false;
 	}
-	c = value->val.binary.data;
+	if (found == NULL)
+		found = local;
+	ma_read_fields(model, value->val.binary.data, found);
 
 	for (int i = 0; i < model->nfields; i++)
 	{
 		const MaField *f = &model->fields[i];
-		JsonbValue	buf;
-		JsonbValue *v = getKeyJsonValueFromContainer(c, f->name, strlen(f->name), &buf);
 
-		if (found)
-		{
-			found[i].present = (v != NULL);
-			if (v)
-				found[i].value = *v;
-		}
-		if (v == NULL)
+		if (!found[i].present)
 		{
 			if (f->required)
 				ma_report_violation(report, f->name, "missing", MSG_MISSING, value);
 		}
 		else
-			check_value(f, v, report);
+			check_value(f, &found[i].value, report);
 
 		if (!report->collect && report->count > before)
 			return false;
