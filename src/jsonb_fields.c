@@ -6,7 +6,8 @@
  * recomputes an offset by walking back up to JB_OFFSET_STRIDE entries; for
  * the dozen keys of an envelope that was the largest cost of validation.
  * Here the object's entries are walked once, front to back, keeping the
- * running offset, and each key is matched against the model's field names.
+ * running offset, and the sorted keys are merged with the model's field
+ * names sorted the same way.
  */
 
 /* A JsonbValue for the child spanning [start, end) of base, with entry e. */
@@ -40,19 +41,59 @@ fill_value(JEntry e, const char *base, uint32 start, uint32 end, JsonbValue *out
 	}
 }
 
-/* The field of model named by this key, or -1. */
+/* jsonb's key order: shorter first, then bytewise. */
 static int
-match_field(const MaModel *model, const char *key, uint32 len)
+key_cmp(const char *a, uint32 alen, const char *b, uint32 blen)
 {
-	for (int f = 0; f < model->nfields; f++)
-	{
-		const MaField *field = &model->fields[f];
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	return memcmp(a, b, alen);
+}
 
-		if (field->name_len == len && field->name[0] == key[0] &&
-			memcmp(field->name, key, len) == 0)
-			return f;
+/*
+ * A model's field positions in jsonb key order, so that fields and keys can
+ * be merged like two sorted lists.  Computed once per model per backend.
+ */
+typedef struct KeyOrder
+{
+	const MaModel *model;
+	int			order[MA_MAX_FIELDS];
+} KeyOrder;
+
+static KeyOrder key_orders[16];
+static int	nkey_orders = 0;
+
+static const int *
+model_key_order(const MaModel *model)
+{
+	KeyOrder   *ko;
+
+	for (int i = 0; i < nkey_orders; i++)
+		if (key_orders[i].model == model)
+			return key_orders[i].order;
+
+	if (nkey_orders == lengthof(key_orders))
+		elog(ERROR, "too many mission_audit models");
+	ko = &key_orders[nkey_orders];
+	ko->model = model;
+	for (int i = 0; i < model->nfields; i++)
+	{
+		int			j = i;
+
+		/* insertion sort: a dozen fields at most */
+		for (; j > 0; j--)
+		{
+			const MaField *prev = &model->fields[ko->order[j - 1]];
+			const MaField *cur = &model->fields[i];
+
+			if (key_cmp(prev->name, prev->name_len, cur->name, cur->name_len) < 0)
+				break;
+			ko->order[j] = ko->order[j - 1];
+		}
+		ko->order[j] = i;
 	}
-	return -1;
+	nkey_orders++;
+	return ko->order;
 }
 
 /*
@@ -65,31 +106,47 @@ ma_read_fields(const MaModel *model, JsonbContainer *c, MaFound *found)
 	uint32		n = JsonContainerSize(c);
 	const JEntry *children = c->children;
 	const char *base = (const char *) (children + 2 * n);
+	const int  *order = model_key_order(model);
 	uint32		offset = 0;
 	int			matched_key[MA_MAX_FIELDS];
 	int			matched_field[MA_MAX_FIELDS];
 	int			nmatched = 0;
 	int			next = 0;
+	int			f = 0;			/* next field, in key order */
 
-	for (int f = 0; f < model->nfields; f++)
-		found[f].present = false;
+	for (int i = 0; i < model->nfields; i++)
+		found[i].present = false;
 
-	/* keys come first, in jsonb order; then the values in the same order */
+	/*
+	 * Keys come first, sorted; merge them with the sorted field names.  Then
+	 * the values follow in the same order as their keys.
+	 */
 	for (uint32 i = 0; i < 2 * n; i++)
 	{
 		JEntry		e = children[i];
 		uint32		end = JBE_HAS_OFF(e) ? JBE_OFFLENFLD(e) : offset + JBE_OFFLENFLD(e);
 
-		if (i < n)
+		if (i < n && f < model->nfields)
 		{
-			int			f = (end > offset) ? match_field(model, base + offset, end - offset) : -1;
+			int			cmp = -1;
 
-			if (f >= 0 && nmatched < MA_MAX_FIELDS)
+			while (f < model->nfields)
+			{
+				const MaField *field = &model->fields[order[f]];
+
+				cmp = key_cmp(base + offset, end - offset, field->name, field->name_len);
+				if (cmp <= 0)
+					break;
+				f++;
+			}
+			if (cmp == 0)
 			{
 				matched_key[nmatched] = i;
-				matched_field[nmatched++] = f;
+				matched_field[nmatched++] = order[f++];
 			}
 		}
+		else if (i < n)
+			 /* no field left to match; keep the running offset */ ;
 		else if (next < nmatched && matched_key[next] == i - n)
 		{
 			MaFound    *dst = &found[matched_field[next++]];
@@ -99,7 +156,7 @@ ma_read_fields(const MaModel *model, JsonbContainer *c, MaFound *found)
 			if (next == nmatched)
 				break;
 		}
-		else if (nmatched == 0 && i >= n)
+		else if (nmatched == 0)
 			break;
 		offset = end;
 	}

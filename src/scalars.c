@@ -15,6 +15,13 @@ ma_utf8_length(const char *s, int len)
 	return len;
 }
 
+/* ASCII lower case without a call into libpgport per character. */
+static inline char
+ascii_lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
 static inline int
 hex_value(char c)
 {
@@ -42,7 +49,7 @@ init_crockford(void)
 	for (const char *d = digits; *d; d++)
 	{
 		crockford_upper[(unsigned char) *d] = *d;
-		crockford_upper[(unsigned char) pg_ascii_tolower((unsigned char) *d)] = *d;
+		crockford_upper[(unsigned char) ascii_lower(*d)] = *d;
 	}
 }
 
@@ -90,7 +97,7 @@ ma_parse_event_id(const char *s, int len, MaEventId *out, StringInfo why)
 	else if (len == 36 && is_hyphenated_uuid(s, len))
 	{
 		for (int i = 0; i < 36; i++)
-			out->text[i] = pg_ascii_tolower((unsigned char) s[i]);
+			out->text[i] = ascii_lower(s[i]);
 		out->len = 36;
 		out->text[36] = '\0';
 		return true;
@@ -104,7 +111,7 @@ ma_parse_event_id(const char *s, int len, MaEventId *out, StringInfo why)
 		{
 			if (i == 8 || i == 12 || i == 16 || i == 20)
 				out->text[o++] = '-';
-			out->text[o++] = pg_ascii_tolower((unsigned char) s[i]);
+			out->text[o++] = ascii_lower(s[i]);
 		}
 		if (i == 32)
 		{

@@ -147,7 +147,7 @@ push_normalized_id(JsonbParseState **pstate, const MaFound *found)
 
 	if (found->present && found->value.type == jbvString &&
 		ma_parse_event_id(found->value.val.string.val, found->value.val.string.len, &id, NULL))
-		push_string_value(pstate, id.text, id.len);
+		push_string_value(pstate, pnstrdup(id.text, id.len), id.len);	/* outlives id */
 	else
 	{
 		JsonbValue	null;
