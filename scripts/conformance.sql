@@ -1,0 +1,167 @@
+-- conformance.sql: compare the installed mission_audit with the conformance corpus loaded by conformance.sh.
+-- Expects temp tables payload_raw, envelope_raw, reduce_raw (n serial, line text); prints one
+-- line per mismatching case, then "<file>: N passed, N failed" for each file that has cases.
+
+-- Wrappers turn an ERROR of the extension into {"conformance_error": message}, so one bad case
+-- is reported as a mismatch instead of ending the run.
+CREATE FUNCTION pg_temp.try_validate(event_type text, payload jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN coalesce(mission_audit_validate(event_type, payload),
+					'{"conformance_error": "returned NULL"}');
+EXCEPTION WHEN OTHERS THEN
+	RETURN jsonb_build_object('conformance_error', SQLSTATE || ': ' || SQLERRM);
+END $$;
+
+CREATE FUNCTION pg_temp.try_validate_event(event jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN coalesce(mission_audit_validate_event(event), '{"conformance_error": "returned NULL"}');
+EXCEPTION WHEN OTHERS THEN
+	RETURN jsonb_build_object('conformance_error', SQLSTATE || ': ' || SQLERRM);
+END $$;
+
+CREATE FUNCTION pg_temp.try_reduce_agg(events jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN coalesce((SELECT mission_audit_reduce(e) FROM jsonb_array_elements(events) e),
+					'{"conformance_error": "returned NULL"}');
+EXCEPTION WHEN OTHERS THEN
+	RETURN jsonb_build_object('conformance_error', SQLSTATE || ': ' || SQLERRM);
+END $$;
+
+CREATE FUNCTION pg_temp.try_reduce_events(events jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN coalesce(mission_audit_reduce_events(events), '{"conformance_error": "returned NULL"}');
+EXCEPTION WHEN OTHERS THEN
+	RETURN jsonb_build_object('conformance_error', SQLSTATE || ': ' || SQLERRM);
+END $$;
+
+-- Shorten a value for a report line.
+CREATE FUNCTION pg_temp.trunc(t text, n int DEFAULT 160) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN length(t) > n THEN left(t, n - 3) || '...' ELSE coalesce(t, '(absent)') END
+$$;
+
+-- A JSON Schema json_path ($.a.b[0]) as a dotted field (a.b.0); "$" is the root "".
+CREATE FUNCTION pg_temp.dotted(json_path text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT regexp_replace(regexp_replace(json_path, '\[(\d+)\]', '.\1', 'g'), '^\$\.?', '')
+$$;
+
+-- Elements of a JSON array; nothing for anything else.
+CREATE FUNCTION pg_temp.elems(a jsonb) RETURNS SETOF jsonb
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT e FROM jsonb_array_elements(CASE jsonb_typeof(a) WHEN 'array' THEN a ELSE '[]' END) e
+$$;
+
+-- (field, type) pairs of a violation list as "field/type" text, for report lines.
+CREATE FUNCTION pg_temp.pairs(violations jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT '[' || coalesce(string_agg((v->>'field') || '/' || (v->>'type'), ', '), '') || ']'
+	FROM pg_temp.elems(violations) v
+$$;
+
+-- Problems of one validation result: the verdict differs, an expected model violation is
+-- missing, or an extra violation of ours lies outside every path the schema layer rejected.
+CREATE FUNCTION pg_temp.validation_problems(ours jsonb, expected_valid jsonb, model jsonb, schema jsonb)
+RETURNS SETOF text LANGUAGE sql IMMUTABLE AS $$
+	SELECT 'error: ' || pg_temp.trunc(ours->>'conformance_error')
+	WHERE ours ? 'conformance_error'
+	UNION ALL
+	SELECT format('valid: ours=%s expected=%s violations ours=%s',
+				  ours->'valid', expected_valid, pg_temp.trunc(pg_temp.pairs(ours->'violations')))
+	WHERE NOT ours ? 'conformance_error' AND ours->'valid' IS DISTINCT FROM expected_valid
+	UNION ALL
+	SELECT format('missing violation %s/%s; ours=%s', m->>'field', m->>'type',
+				  pg_temp.trunc(pg_temp.pairs(ours->'violations')))
+	FROM pg_temp.elems(model) m
+	WHERE NOT ours ? 'conformance_error'
+	  AND NOT EXISTS (SELECT FROM pg_temp.elems(ours->'violations') v
+					  WHERE v->>'field' = m->>'field' AND v->>'type' = m->>'type')
+	UNION ALL
+	SELECT format('extra violation %s/%s outside schema paths %s', v->>'field', v->>'type',
+				  pg_temp.trunc((SELECT string_agg(s->>'json_path', ', ') FROM pg_temp.elems(schema) s)))
+	FROM pg_temp.elems(ours->'violations') v
+	WHERE NOT EXISTS (SELECT FROM pg_temp.elems(model) m
+					  WHERE v->>'field' = m->>'field' AND v->>'type' = m->>'type')
+	  AND NOT EXISTS (SELECT FROM pg_temp.elems(schema) s, pg_temp.dotted(s->>'json_path') p
+					  WHERE p = '' OR v->>'field' = p OR left(v->>'field', length(p) + 1) = p || '.')
+$$;
+
+-- Problems of one reduced state: each top-level key whose value differs.
+CREATE FUNCTION pg_temp.reduce_problems(label text, ours jsonb, expected jsonb)
+RETURNS SETOF text LANGUAGE sql IMMUTABLE AS $$
+	SELECT label || ' error: ' || pg_temp.trunc(ours->>'conformance_error')
+	WHERE ours ? 'conformance_error'
+	UNION ALL
+	(SELECT format('%s %s: ours=%s expected=%s', label, k,
+				   pg_temp.trunc((ours->k)::text, 80), pg_temp.trunc((expected->k)::text, 80))
+	 FROM (SELECT jsonb_object_keys(ours) AS k WHERE jsonb_typeof(ours) = 'object'
+		   UNION SELECT jsonb_object_keys(expected)) keys
+	 WHERE NOT ours ? 'conformance_error' AND jsonb_typeof(ours) = 'object'
+	   AND ours->k IS DISTINCT FROM expected->k
+	 ORDER BY k)
+	UNION ALL
+	SELECT format('%s: ours=%s expected an object', label, pg_temp.trunc(ours::text))
+	WHERE jsonb_typeof(ours) <> 'object'
+$$;
+
+CREATE TEMP TABLE problem (seq serial, file text, n int, id text, problem text);
+CREATE TEMP TABLE tally (file text, n int);
+
+-- payload_cases.jsonl
+CREATE TEMP TABLE payload_case AS
+	SELECT n, c->>'id' AS id, c->'expected' AS expected,
+		   pg_temp.try_validate(c->>'event_type', c->'payload') AS ours
+	FROM payload_raw, LATERAL (SELECT line::jsonb AS c) x
+	WHERE line <> '';
+INSERT INTO tally SELECT 'payload_cases.jsonl', n FROM payload_case;
+INSERT INTO problem (file, n, id, problem)
+	SELECT 'payload_cases.jsonl', n, id, p
+	FROM payload_case,
+		 pg_temp.validation_problems(ours, expected->'valid', expected->'model_violations',
+									 expected->'schema_violations') p;
+
+-- envelope_cases.jsonl
+CREATE TEMP TABLE envelope_case AS
+	SELECT n, c->>'id' AS id, c->'expected' AS expected, pg_temp.try_validate_event(c->'event') AS ours
+	FROM envelope_raw, LATERAL (SELECT line::jsonb AS c) x
+	WHERE line <> '';
+INSERT INTO tally SELECT 'envelope_cases.jsonl', n FROM envelope_case;
+INSERT INTO problem (file, n, id, problem)
+	SELECT 'envelope_cases.jsonl', n, id, p
+	FROM envelope_case,
+		 pg_temp.validation_problems(ours, expected->'valid', expected->'violations',
+									 expected->'schema_violations') p;
+
+-- reduce_cases.jsonl: the aggregate and the array function must both give the expected state.
+CREATE TEMP TABLE reduce_case AS
+	SELECT n, c->>'id' AS id, c->'expected' AS expected,
+		   pg_temp.try_reduce_agg(c->'events') AS ours_agg,
+		   pg_temp.try_reduce_events(c->'events') AS ours_events
+	FROM reduce_raw, LATERAL (SELECT line::jsonb AS c) x
+	WHERE line <> '';
+INSERT INTO tally SELECT 'reduce_cases.jsonl', n FROM reduce_case;
+INSERT INTO problem (file, n, id, problem)
+	SELECT 'reduce_cases.jsonl', n, id, p
+	FROM reduce_case,
+		 LATERAL (SELECT pg_temp.reduce_problems(CASE WHEN ours_agg = ours_events
+													  THEN 'reduce+reduce_events' ELSE 'reduce' END,
+												 ours_agg, expected)
+				  UNION ALL
+				  SELECT pg_temp.reduce_problems('reduce_events', ours_events, expected)
+				  WHERE ours_agg IS DISTINCT FROM ours_events) x(p);
+
+SELECT format('%s %s: %s', file, id, pg_temp.trunc(string_agg(problem, '; ' ORDER BY seq), 400))
+FROM problem
+GROUP BY file, n, id
+ORDER BY file, n;
+
+SELECT format('%s: %s passed, %s failed', t.file,
+			  count(*) FILTER (WHERE p.n IS NULL), count(*) FILTER (WHERE p.n IS NOT NULL))
+FROM tally t
+	LEFT JOIN (SELECT DISTINCT file, n FROM problem) p USING (file, n)
+GROUP BY t.file
+ORDER BY t.file;

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# test.sh: build, install and run every mission_audit test suite on a throwaway PostgreSQL 15 cluster.
+#
+# Usage: scripts/test.sh [regress] [tap] [conformance]
+#   With no argument every suite runs; naming suites runs only those.
+#   regress      pg_regress suites (make installcheck); REGRESS="a b" narrows them
+#   tap          pgTAP suites test/*.sql via pg_prove; TAP_TESTS="test/x.sql" narrows them
+#   conformance  scripts/conformance.sh against ../shared/conformance, when present
+# The last line printed is "N passed, N failed" over regression tests, pgTAP assertions and
+# conformance cases; the exit status is non-zero on any failure or when nothing ran.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+CONFORMANCE_DIR=$(dirname "$REPO_ROOT")/shared/conformance
+
+# record SUITE PASSED FAILED: append one suite's counts to the run's counts file.
+record() {
+	printf '%s %d %d\n' "$1" "$2" "$3" >>"$RUN_DIR/counts"
+}
+
+# regress_tests: print the REGRESS list, from the environment or else from the Makefile.
+regress_tests() {
+	if [ -n "${REGRESS:-}" ]; then
+		printf '%s\n' $REGRESS # one name per word
+	else
+		make -s -C "$REPO_ROOT" --no-print-directory PG_CONFIG="$PG_CONFIG" \
+			--eval 'print-regress: ; @printf "%s\n" $(REGRESS)' print-regress
+	fi
+}
+
+# run_regress: run the pg_regress suites through make installcheck. A listed test without its
+# sql/<name>.sql or expected/<name>.out counts as failed and is left out, so the others still
+# run; a test that runs without printing "ok" (failed, or never reached) counts as failed.
+run_regress() {
+	local out=$RUN_DIR/regress.out rc=0 t f present=() missing=0 passed
+	for t in $(regress_tests); do
+		for f in "sql/$t.sql" "expected/$t.out"; do
+			[ -f "$REPO_ROOT/$f" ] || break
+		done
+		if [ -f "$REPO_ROOT/$f" ]; then
+			present+=("$t")
+		else
+			echo "regress: $f not found, $t counted as failed"
+			missing=$((missing + 1))
+		fi
+	done
+	if [ "${#present[@]}" -eq 0 ]; then
+		record regress 0 "$missing"
+		return 0
+	fi
+	say "pg_regress: ${present[*]}"
+	make -s -C "$REPO_ROOT" --no-print-directory PG_CONFIG="$PG_CONFIG" installcheck \
+		REGRESS="${present[*]}" 2>&1 | tee "$out" || rc=$?
+	passed=$(grep -cE ' \.\.\. +ok( |$)' "$out" || true)
+	if [ "$rc" -ne 0 ] && [ -s "$REPO_ROOT/regression.diffs" ]; then
+		say "regression.diffs"
+		cat "$REPO_ROOT/regression.diffs"
+	fi
+	record regress "$passed" "$((${#present[@]} - passed + missing))"
+}
+
+# tap_files: print the pgTAP files to run, relative to the repository root.
+tap_files() {
+	if [ -n "${TAP_TESTS:-}" ]; then
+		printf '%s\n' $TAP_TESTS # one file per word
+	else
+		(cd "$REPO_ROOT" && shopt -s nullglob && for f in test/*.sql; do echo "$f"; done)
+	fi
+}
+
+# count_tap OUTFILE: print "passed failed" from pg_prove --verbose output; a file that fails
+# without a failing assertion (bad plan, SQL error, crash) counts as one failure.
+count_tap() {
+	awk '
+		/^not ok [0-9]+/ && !/# *TODO/ { failed++; next }
+		/^(not )?ok [0-9]+/ { passed++ }
+		/^Test Summary Report/ { summary = 1 }
+		summary && /\(Wstat: .*Failed: 0\)/ { failed++ }
+		END { printf "%d %d\n", passed, failed }
+	' "$1"
+}
+
+# run_tap: run the pgTAP suites with pg_prove in a fresh database holding pgtap and mission_audit.
+run_tap() {
+	local out=$RUN_DIR/tap.out rc=0 files passed failed
+	mapfile -t files < <(tap_files)
+	if [ "${#files[@]}" -eq 0 ]; then
+		say "pgTAP: no test/*.sql, skipped"
+		return 0
+	fi
+	say "pgTAP: pg_prove ${files[*]}"
+	fresh_db mission_audit_tap pgtap mission_audit || {
+		record tap 0 1
+		return 0
+	}
+	(cd "$REPO_ROOT" && pg_prove --verbose -d mission_audit_tap "${files[@]}") 2>&1 | tee "$out" || rc=$?
+	read -r passed failed < <(count_tap "$out")
+	if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+		failed=1
+	fi
+	record tap "$passed" "$failed"
+}
+
+# run_conformance: cross-check against the shared corpus and count its cases.
+run_conformance() {
+	local out=$RUN_DIR/conformance.out rc=0 passed failed
+	if [ ! -d "$CONFORMANCE_DIR" ]; then
+		say "conformance: $CONFORMANCE_DIR not found, skipped"
+		return 0
+	fi
+	say "conformance: $CONFORMANCE_DIR"
+	fresh_db mission_audit_conformance || {
+		record conformance 0 1
+		return 0
+	}
+	PGDATABASE=mission_audit_conformance bash "$REPO_ROOT/scripts/conformance.sh" "$CONFORMANCE_DIR" \
+		2>&1 | tee "$out" || rc=$?
+	read -r passed failed < <(awk '/^[^ ]+\.jsonl: [0-9]+ passed, [0-9]+ failed$/ { p += $2; f += $4 }
+		END { printf "%d %d\n", p, f }' "$out")
+	if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+		failed=1
+	fi
+	record conformance "$passed" "$failed"
+}
+
+# show_server_trouble: print crashes and assertion failures from the throwaway server's log.
+show_server_trouble() {
+	local logs=${PG_CLUSTER_CONF_ROOT:-/nonexistent}
+	grep -h -A1 -E 'terminated by signal|PANIC|TRAP:' "${logs%/postgresql}"/log/*.log 2>/dev/null || true
+}
+
+# in_cluster SUITE...: run the chosen suites against the server PG* points at.
+in_cluster() {
+	local suite
+	for suite in "$@"; do
+		"run_$suite"
+	done
+	show_server_trouble
+}
+
+# summarize: print per-suite counts and the closing "N passed, N failed" line; fail on any
+# failure or when nothing ran.
+summarize() {
+	local rc=$1 passed=0 failed=0 suite p f
+	touch "$RUN_DIR/counts"
+	while read -r suite p f; do
+		printf '%s: %d passed, %d failed\n' "$suite" "$p" "$f"
+		passed=$((passed + p))
+		failed=$((failed + f))
+	done <"$RUN_DIR/counts"
+	if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+		failed=1 # the harness itself failed (build, cluster start, ...)
+	fi
+	[ "$((passed + failed))" -gt 0 ] || echo "no tests ran" >&2
+	printf '%d passed, %d failed\n' "$passed" "$failed"
+	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+}
+
+# parse_suites ARG...: print the suites to run, checking their names.
+parse_suites() {
+	local arg
+	[ "$#" -gt 0 ] || set -- regress tap conformance
+	for arg in "$@"; do
+		case $arg in
+		regress | tap | conformance) echo "$arg" ;;
+		*) die "unknown suite '$arg' (expected regress, tap or conformance)" ;;
+		esac
+	done
+}
+
+main() {
+	local suites rc=0
+	case ${1:-} in -h | --help) usage && return 0 ;; esac
+	if [ "${1:-}" = --in-cluster ]; then
+		RUN_DIR=$2
+		shift 2
+		in_cluster "$@"
+		return
+	fi
+	suites=$(parse_suites "$@")
+	RUN_DIR=$(mktemp -d -t mission_audit_test.XXXXXX)
+	trap 'rm -rf "$RUN_DIR"' EXIT
+	ensure_deps
+	if build_install; then
+		# shellcheck disable=SC2086 # one suite name per word
+		with_cluster bash "$REPO_ROOT/scripts/test.sh" --in-cluster "$RUN_DIR" $suites || rc=$?
+	else
+		rc=1
+	fi
+	summarize "$rc"
+}
+
+main "$@"
