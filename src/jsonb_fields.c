@@ -1,6 +1,8 @@
 /* jsonb_fields.c: read a model's fields from a jsonb object in one pass */
 #include "mission_audit.h"
 
+#include "port/pg_bswap.h"
+
 /*
  * getKeyJsonValueFromContainer() binary-searches the keys, and each probe
  * recomputes an offset by walking back up to JB_OFFSET_STRIDE entries; for
@@ -41,13 +43,38 @@ fill_value(JEntry e, const char *base, uint32 start, uint32 end, JsonbValue *out
 	}
 }
 
-/* jsonb's key order: shorter first, then bytewise. */
-static int
+/*
+ * jsonb's key order: shorter first, then bytewise.  Keys of 8 bytes or more
+ * are compared a word at a time, in network byte order so that word order
+ * is byte order; a final overlapping word covers the tail.
+ */
+static inline int
 key_cmp(const char *a, uint32 alen, const char *b, uint32 blen)
 {
+	uint64		x,
+				y;
+	uint32		i;
+
 	if (alen != blen)
 		return alen < blen ? -1 : 1;
-	return memcmp(a, b, alen);
+	if (alen < sizeof(uint64))
+	{
+		for (i = 0; i < alen; i++)
+			if (a[i] != b[i])
+				return (unsigned char) a[i] < (unsigned char) b[i] ? -1 : 1;
+		return 0;
+	}
+	for (i = 0;; i += sizeof(uint64))
+	{
+		if (i + sizeof(uint64) > alen)
+			i = alen - sizeof(uint64);
+		memcpy(&x, a + i, sizeof(uint64));
+		memcpy(&y, b + i, sizeof(uint64));
+		if (x != y)
+			return pg_hton64(x) < pg_hton64(y) ? -1 : 1;
+		if (i + sizeof(uint64) == alen)
+			return 0;
+	}
 }
 
 /*

@@ -153,6 +153,7 @@ extern int	ma_utf8_length(const char *s, int len);
 typedef struct MaNumberShape
 {
 	bool		integral;
+	bool		fractional_text;	/* written with a fraction: 3.0, 3.5 */
 	bool		negative;
 	bool		fits_int64;
 	int64		value;			/* valid when integral && fits_int64 */

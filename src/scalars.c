@@ -479,6 +479,7 @@ ma_number_shape(Numeric num, MaNumberShape *shape)
 	read_numeric_header(num, &h);
 	shape->negative = h.negative && h.ndigits > 0;
 	shape->integral = h.ndigits == 0 || h.weight >= h.ndigits - 1;
+	shape->fractional_text = h.dscale > 0;
 	shape->fits_int64 = false;
 	shape->value = 0;
 	if (!shape->integral)

@@ -134,8 +134,9 @@ python_type_name(const JsonbValue *v)
 			{
 				MaNumberShape shape;
 
+				/* json.loads reads 3.0 as a float; 1e2 is lost to jsonb */
 				ma_number_shape(v->val.numeric, &shape);
-				return shape.integral ? "int" : "float";
+				return shape.integral && !shape.fractional_text ? "int" : "float";
 			}
 		case jbvString:
 			return "str";
