@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # test.sh: build, install and run every mission_audit test suite on a throwaway PostgreSQL 15 cluster.
 #
-# Usage: scripts/test.sh [regress] [tap] [conformance]
+# Usage: scripts/test.sh [regress] [tap] [schemas] [conformance]
 #   With no argument every suite runs; naming suites runs only those.
 #   regress      pg_regress suites (make installcheck); REGRESS="a b" narrows them
 #   tap          pgTAP suites test/*.sql via pg_prove; TAP_TESTS="test/x.sql" narrows them
+#   schemas      scripts/check_schemas.py: the JSON Schemas under a third-party validator
 #   conformance  scripts/conformance.sh against ../shared/conformance, when present
 # The last line printed is "N passed, N failed" over regression tests, pgTAP assertions and
 # conformance cases; the exit status is non-zero on any failure or when nothing ran.
@@ -101,6 +102,21 @@ run_tap() {
 	record tap "$passed" "$failed"
 }
 
+# run_schemas: check the shipped JSON Schemas and fixtures with python3-jsonschema, an
+# implementation independent of ours (and the corpus's payload cases, when present).
+run_schemas() {
+	local out=$RUN_DIR/schemas.out rc=0 passed failed
+	say "schemas: scripts/check_schemas.py"
+	/usr/bin/python3 "$REPO_ROOT/scripts/check_schemas.py" "$CONFORMANCE_DIR" \
+		2>&1 | tee "$out" || rc=$?
+	read -r passed failed < <(awk '/^[0-9]+ passed, [0-9]+ failed$/ { p = $1; f = $3 }
+		END { printf "%d %d\n", p, f }' "$out")
+	if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+		failed=1
+	fi
+	record schemas "$passed" "$failed"
+}
+
 # run_conformance: cross-check against the shared corpus and count its cases.
 run_conformance() {
 	local out=$RUN_DIR/conformance.out rc=0 passed failed
@@ -159,11 +175,11 @@ summarize() {
 # parse_suites ARG...: print the suites to run, checking their names.
 parse_suites() {
 	local arg
-	[ "$#" -gt 0 ] || set -- regress tap conformance
+	[ "$#" -gt 0 ] || set -- regress tap schemas conformance
 	for arg in "$@"; do
 		case $arg in
-		regress | tap | conformance) echo "$arg" ;;
-		*) die "unknown suite '$arg' (expected regress, tap or conformance)" ;;
+		regress | tap | schemas | conformance) echo "$arg" ;;
+		*) die "unknown suite '$arg' (expected regress, tap, schemas or conformance)" ;;
 		esac
 	done
 }
