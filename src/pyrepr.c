@@ -37,6 +37,7 @@ ma_append_pyrepr(StringInfo buf, const char *s, int len)
 	char		quote = '\'';
 	const unsigned char *p = (const unsigned char *) s;
 	const unsigned char *end = p + len;
+	bool		utf8 = (GetDatabaseEncoding() == PG_UTF8);
 
 	if (memchr(s, '\'', len) && !memchr(s, '"', len))
 		quote = '"';
@@ -44,8 +45,23 @@ ma_append_pyrepr(StringInfo buf, const char *s, int len)
 	appendStringInfoChar(buf, quote);
 	while (p < end)
 	{
-		int			clen = pg_utf_mblen(p);
-		pg_wchar	c = utf8_to_unicode(p);
+		int			clen;
+		pg_wchar	c;
+
+		/*
+		 * In a UTF-8 database jsonb holds valid UTF-8; elsewhere (SQL_ASCII)
+		 * a non-ASCII byte is passed through as it is.
+		 */
+		if (utf8 && IS_HIGHBIT_SET(*p) && pg_utf_mblen(p) <= end - p)
+		{
+			clen = pg_utf_mblen(p);
+			c = utf8_to_unicode(p);
+		}
+		else
+		{
+			clen = 1;
+			c = IS_HIGHBIT_SET(*p) ? 0xA1 : *p;	/* 0xA1: any printable */
+		}
 
 		if (c == (pg_wchar) quote || c == '\\')
 		{

@@ -56,9 +56,23 @@ ma_record_compare(const MaRecord *a, const MaRecord *b)
 						MA_RECORD_VALUES(b), b->size - MAXALIGN(sizeof(MaRecord)));
 }
 
+/*
+ * Sorting millions of records takes seconds: let a cancel or a timeout in
+ * every so many comparisons (leaving qsort by longjmp holds nothing).
+ */
+static inline void
+comparison_done(void)
+{
+	static uint32 comparisons = 0;
+
+	if ((++comparisons & 0xFFFF) == 0)
+		CHECK_FOR_INTERRUPTS();
+}
+
 static int
 record_ptr_cmp(const void *a, const void *b)
 {
+	comparison_done();
 	return ma_record_compare(*(MaRecord *const *) a, *(MaRecord *const *) b);
 }
 
@@ -75,6 +89,7 @@ id_rank_cmp(const void *a, const void *b)
 	const IdRank *y = b;
 	int			c = compare_text(x->rec->id, x->rec->id_len, y->rec->id, y->rec->id_len);
 
+	comparison_done();
 	return c != 0 ? c : (x->rank > y->rank) - (x->rank < y->rank);
 }
 
