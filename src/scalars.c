@@ -270,19 +270,22 @@ ma_parse_timestamp(const char *s, int len, char *key, int *keylen, const char **
 	int			n;
 	const char *end = s + len;
 
+	/* speedate's order: each part's characters, then the ranges */
 	*why = NULL;
 	if (len < 10)
 		*why = "input is too short";
 	else if (!read_digits(s, 4, &year))
 		*why = "invalid character in year";
-	else if (s[4] != '-' || s[7] != '-')
+	else if (s[4] != '-')
 		*why = "invalid date separator, expected `-`";
 	else if (!read_digits(s + 5, 2, &month))
 		*why = "invalid character in month";
-	else if (month < 1 || month > 12)
-		*why = "month value is outside expected range of 1-12";
+	else if (s[7] != '-')
+		*why = "invalid date separator, expected `-`";
 	else if (!read_digits(s + 8, 2, &day))
 		*why = "invalid character in day";
+	else if (month < 1 || month > 12)
+		*why = "month value is outside expected range of 1-12";
 	else if (year == 0 || day < 1 || day > days_in_month(year, month))
 		*why = year == 0 ? "year value is outside expected range" :
 			"day value is outside expected range";
@@ -311,80 +314,101 @@ ma_parse_timestamp(const char *s, int len, char *key, int *keylen, const char **
 	return false;
 }
 
+/* Are n bytes at s hex digits in 8-4-4-4-12 groups (hyphenated) or 32 in a row? */
+static bool
+uuid_body_ok(const char *s, int n)
+{
+	if (n == 36)
+		return is_hyphenated_uuid(s, n);
+	if (n != 32)
+		return false;
+	for (int i = 0; i < 32; i++)
+		if (hex_value(s[i]) < 0)
+			return false;
+	return true;
+}
+
 /*
- * Is s a UUID in one of the spellings Python's uuid module and pydantic
- * share: 32 hex digits, 8-4-4-4-12, that in braces, or with "urn:uuid:"?
+ * Is s a UUID as pydantic reads one (through the Rust uuid crate): 32 hex
+ * digits, 8-4-4-4-12, that in braces, or after a lower-case "urn:uuid:"?
+ * On failure append the crate's reason: the first bad character (counted
+ * from 1 in the whole input), else the group count, else a group's length.
  */
 bool
 ma_parse_uuid(const char *s, int len, StringInfo why)
 {
 	static const int group_len[] = {8, 4, 4, 4, 12};
-	int			group = 0;
-	int			in_group = 0;
+	const char *body = s;
+	int			n = len;
+	int			offset = 0;
+	bool		simple = true;
+	int			hyphens = 0;
+	int			bounds[4] = {0, 0, 0, 0};
 
-	if (len == 38 && s[0] == '{' && s[37] == '}')
-		s++, len -= 2;
-	else if (len == 45 && pg_strncasecmp(s, "urn:uuid:", 9) == 0)
-		s += 9, len -= 9;
-
-	if (len == 32 && !memchr(s, '-', len))
+	if (len == 32 || len == 36)
 	{
-		for (int i = 0; i < 32; i++)
-			if (hex_value(s[i]) < 0)
-				goto bad_char;
-		return true;
+		if (uuid_body_ok(s, len))
+			return true;
 	}
-	for (int i = 0; i < len; i++)
+	else if (len == 38 && s[0] == '{' && s[37] == '}')
 	{
-		if (s[i] == '-')
-		{
-			if (group >= 4 || in_group != group_len[group])
-				goto bad_group;
-			group++;
-			in_group = 0;
-		}
-		else if (hex_value(s[i]) < 0)
-			goto bad_char;
-		else
-			in_group++;
+		if (is_hyphenated_uuid(s + 1, 36))
+			return true;
 	}
-	if (group == 4 && in_group == group_len[4])
-		return true;
-	if (group == 0)
+	else if (len == 45 && strncmp(s, "urn:uuid:", 9) == 0)
 	{
-		if (why)
-			appendStringInfo(why, "invalid length: expected length 32 for simple format, found %d",
-							 ma_utf8_length(s, len));
+		if (is_hyphenated_uuid(s + 9, 36))
+			return true;
+	}
+	if (why == NULL)
 		return false;
-	}
-bad_group:
-	if (why)
-	{
-		if (group > 4 || (group == 4 && in_group > group_len[4]) || group < 4)
-		{
-			if (group <= 4 && in_group != group_len[group])
-				appendStringInfo(why, "invalid group length in group %d: expected %d, found %d",
-								 group, group_len[group], in_group);
-			else
-				appendStringInfo(why, "invalid group count: expected 5, found %d", group + 1);
-		}
-		else
-			appendStringInfo(why, "invalid group length in group %d: expected %d, found %d",
-							 group, group_len[group], in_group);
-	}
-	return false;
-bad_char:
-	if (why)
-	{
-		for (int i = 0; i < len; i++)
-			if (s[i] != '-' && hex_value(s[i]) < 0)
-			{
-				int			clen = pg_mblen(s + i);
 
-				appendStringInfo(why, "invalid character: found `%.*s` at %d",
-								 clen, s + i, ma_utf8_length(s, i) + 1);
-				break;
+	if (len >= 2 && s[0] == '{' && s[len - 1] == '}')
+		body = s + 1, n = len - 2, offset = 1, simple = false;
+	else if (len >= 9 && strncmp(s, "urn:uuid:", 9) == 0)
+		body = s + 9, n = len - 9, offset = 9, simple = false;
+
+	for (int i = 0; i < n;)
+	{
+		int			clen = pg_mblen(body + i);
+
+		if (clen > n - i)
+			clen = n - i;
+		if (body[i] == '-')
+		{
+			if (hyphens < 4)
+				bounds[hyphens] = i;
+			hyphens++;
+		}
+		else if (clen > 1 || hex_value(body[i]) < 0)
+		{
+			appendStringInfo(why, "invalid character: found `%.*s` at %d",
+							 clen, body + i, ma_utf8_length(s, offset + i) + 1);
+			return false;
+		}
+		i += clen;
+	}
+	if (hyphens == 0 && simple)
+		appendStringInfo(why, "invalid length: expected length 32 for simple format, found %d", n);
+	else if (hyphens != 4)
+		appendStringInfo(why, "invalid group count: expected 5, found %d", hyphens + 1);
+	else
+	{
+		int			start = 0;
+
+		for (int g = 0; g < 5; g++)
+		{
+			int			end = g < 4 ? bounds[g] : n;
+
+			if (end - start != group_len[g])
+			{
+				appendStringInfo(why, "invalid group length in group %d: expected %d, found %d",
+								 g, group_len[g], end - start);
+				return false;
 			}
+			start = end + 1;
+		}
+		appendStringInfoString(why, "failed to parse a UUID");
 	}
 	return false;
 }
@@ -512,7 +536,8 @@ ma_integral_numeric(Numeric num)
 
 /*
  * Would pydantic's lax mode read this string as an integer?  Surrounding
- * whitespace, a sign, digits, and an all-zero fraction are accepted.
+ * whitespace, a sign, digits (single underscores between them, as Python
+ * writes 1_000), and an all-zero fraction are accepted.
  */
 bool
 ma_string_reads_as_int(const char *s, int len)
@@ -526,8 +551,15 @@ ma_string_reads_as_int(const char *s, int len)
 		end--;
 	if (s < end && (*s == '+' || *s == '-'))
 		s++;
-	for (; s < end && *s >= '0' && *s <= '9'; s++)
-		digits++;
+	for (; s < end; s++)
+	{
+		if (*s >= '0' && *s <= '9')
+			digits++;
+		else if (*s == '_' && digits > 0 && s + 1 < end && s[1] >= '0' && s[1] <= '9')
+			continue;
+		else
+			break;
+	}
 	if (digits == 0)
 		return false;
 	if (s < end && *s == '.')
