@@ -43,8 +43,9 @@ parse_line(const char *line, int len, int line_number)
 		ereport(ERROR,
 				(errcode(edata->sqlerrcode),
 				 errmsg("invalid JSON on line %d of JSONL input", line_number),
-				 errdetail("%s%s%s", edata->message,
-						   edata->detail ? " " : "", edata->detail ? edata->detail : "")));
+				 edata->detail ? errdetail("%s: %s", edata->message, edata->detail) :
+				 errdetail("%s.", edata->message),
+				 edata->context ? errcontext("%s", edata->context) : 0));
 	}
 	PG_END_TRY();
 	pfree(cstr);
