@@ -19,6 +19,7 @@ typedef struct MaRecord
 	uint8		ts_len;
 	uint8		big_lamport;	/* lamport clock is the first value */
 	int64		lamport;
+	int64		ts_prefix;		/* the timestamp key as a number, see below */
 	char		id[MA_EVENT_ID_MAXLEN];
 	char		ts[MA_TS_KEY_MAXLEN];
 } MaRecord;
@@ -48,6 +49,7 @@ struct MaReduceState
 	Size		next_block_size;
 };
 
+extern int64 ma_ts_prefix(const char *key, int len);
 extern void ma_packed_to_jsonb_value(const MaPacked *p, JsonbValue *out);
 extern int	ma_record_compare(const MaRecord *a, const MaRecord *b);
 

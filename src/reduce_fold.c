@@ -69,33 +69,58 @@ comparison_done(void)
 		CHECK_FOR_INTERRUPTS();
 }
 
-static int
-record_ptr_cmp(const void *a, const void *b)
+/*
+ * What the sort moves: the leading key parts inline, so that comparisons
+ * read the array and not the records scattered over the state's memory.
+ */
+typedef struct SortItem
 {
+	int64		lamport;		/* PG_INT64_MAX stands for "beyond int64" */
+	int64		ts_prefix;
+	MaRecord   *rec;
+} SortItem;
+
+static int
+sort_item_cmp(const void *a, const void *b)
+{
+	const SortItem *x = a;
+	const SortItem *y = b;
+
 	comparison_done();
-	return ma_record_compare(*(MaRecord *const *) a, *(MaRecord *const *) b);
+	if (x->lamport != y->lamport)
+		return x->lamport < y->lamport ? -1 : 1;
+	if (x->ts_prefix != y->ts_prefix)
+		return x->ts_prefix < y->ts_prefix ? -1 : 1;
+	return ma_record_compare(x->rec, y->rec);
 }
 
-typedef struct IdRank
+/* Put the state's records in the reducer's order. */
+static void
+sort_records(MaRecord **recs, int64 n)
 {
-	const MaRecord *rec;
-	int64		rank;
-} IdRank;
+	SortItem   *items = palloc_extended(n * sizeof(SortItem), MCXT_ALLOC_HUGE);
 
-static int
-id_rank_cmp(const void *a, const void *b)
+	for (int64 i = 0; i < n; i++)
+	{
+		items[i].lamport = recs[i]->big_lamport ? PG_INT64_MAX : recs[i]->lamport;
+		items[i].ts_prefix = recs[i]->ts_prefix;
+		items[i].rec = recs[i];
+	}
+	qsort(items, n, sizeof(SortItem), sort_item_cmp);
+	for (int64 i = 0; i < n; i++)
+		recs[i] = items[i].rec;
+	pfree(items);
+}
+
+static inline bool
+same_id(const MaRecord *a, const MaRecord *b)
 {
-	const IdRank *x = a;
-	const IdRank *y = b;
-	int			c = compare_text(x->rec->id, x->rec->id_len, y->rec->id, y->rec->id_len);
-
-	comparison_done();
-	return c != 0 ? c : (x->rank > y->rank) - (x->rank < y->rank);
+	return a->id_len == b->id_len && memcmp(a->id, b->id, a->id_len) == 0;
 }
 
 /*
  * Mark in keep[] the first record of each id in sorted order.  Small inputs
- * scan; large ones sort (id, rank) pairs so the cost stays n log n.
+ * scan; larger ones use an open-addressing set of the ids seen so far.
  */
 static int64
 mark_first_of_each_id(MaRecord **recs, int64 n, bool *keep)
@@ -108,36 +133,36 @@ mark_first_of_each_id(MaRecord **recs, int64 n, bool *keep)
 		{
 			keep[i] = true;
 			for (int64 j = 0; j < i && keep[i]; j++)
-				if (keep[j] && compare_text(recs[i]->id, recs[i]->id_len,
-											recs[j]->id, recs[j]->id_len) == 0)
-					keep[i] = false;
+				keep[i] = !(keep[j] && same_id(recs[i], recs[j]));
 			kept += keep[i];
 		}
-		return kept;
 	}
 	else
 	{
-		IdRank	   *ranks = palloc_extended(n * sizeof(IdRank), MCXT_ALLOC_HUGE);
+		uint64		size = 32;
+		MaRecord  **seen;
 
+		while (size < (uint64) n * 2)
+			size *= 2;
+		seen = palloc_extended(size * sizeof(MaRecord *), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 		for (int64 i = 0; i < n; i++)
 		{
-			ranks[i].rec = recs[i];
-			ranks[i].rank = i;
-			keep[i] = false;
-		}
-		qsort(ranks, n, sizeof(IdRank), id_rank_cmp);
-		for (int64 i = 0; i < n; i++)
-		{
-			if (i == 0 || compare_text(ranks[i].rec->id, ranks[i].rec->id_len,
-									   ranks[i - 1].rec->id, ranks[i - 1].rec->id_len) != 0)
+			uint64		h = hash_bytes((const unsigned char *) recs[i]->id, recs[i]->id_len);
+
+			for (h &= size - 1; seen[h] && !same_id(seen[h], recs[i]); h = (h + 1) & (size - 1))
+				;
+			keep[i] = (seen[h] == NULL);
+			if (keep[i])
 			{
-				keep[ranks[i].rank] = true;
+				seen[h] = recs[i];
 				kept++;
 			}
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 		}
-		pfree(ranks);
-		return kept;
+		pfree(seen);
 	}
+	return kept;
 }
 
 /* ---------------------------------------------------------------------
@@ -603,7 +628,7 @@ ma_state_finish(MaReduceState *state)
 
 	if (n > 0)
 	{
-		qsort(state->events, n, sizeof(MaRecord *), record_ptr_cmp);
+		sort_records(state->events, n);
 		keep = palloc_extended(n * sizeof(bool), MCXT_ALLOC_HUGE);
 		kept = mark_first_of_each_id(state->events, n, keep);
 		for (int64 i = 0; i < n; i++)

@@ -78,6 +78,27 @@ state_append(MaReduceState *state, MaRecord *rec)
 	state->events[state->nevents++] = rec;
 }
 
+/*
+ * The rendered timestamp "YYYY-MM-DDTHH:MM:SS[suffix]" as a number that
+ * sorts as the text does, so the final sort seldom reads the records: the
+ * fixed-width digits as one integer, then the suffix's first character,
+ * which text order puts as: none < '+' < '-' < '.'.  Equal prefixes fall back
+ * to comparing the text.
+ */
+int64
+ma_ts_prefix(const char *key, int len)
+{
+	int64		v = 0;
+	int			suffix = 0;
+
+	for (int i = 0; i < 19 && i < len; i++)
+		if (key[i] >= '0' && key[i] <= '9')
+			v = v * 10 + (key[i] - '0');
+	if (len > 19)
+		suffix = key[19] == '+' ? 1 : key[19] == '-' ? 2 : 3;
+	return v * 4 + suffix;
+}
+
 /* Bytes a JsonbValue needs as packed data. */
 static uint32
 packed_data_len(const JsonbValue *v)
@@ -219,6 +240,7 @@ ma_state_add_event(MaReduceState *state, Jsonb *event)
 	memcpy(rec->id, env.event_id.text, env.event_id.len);
 	rec->ts_len = env.ts_keylen;
 	memcpy(rec->ts, env.ts_key, env.ts_keylen);
+	rec->ts_prefix = ma_ts_prefix(env.ts_key, env.ts_keylen);
 	rec->big_lamport = !lamport.fits_int64;
 	rec->lamport = lamport.fits_int64 ? lamport.value : 0;
 	p = (char *) MA_RECORD_VALUES(rec);
@@ -288,7 +310,8 @@ record_is_sane(const MaRecord *rec, Size avail)
 	if (avail < MAXALIGN(sizeof(MaRecord)) || rec->size < MAXALIGN(sizeof(MaRecord)) ||
 		rec->size > avail || rec->size != MAXALIGN(rec->size) ||
 		rec->kind > EK_FOREIGN || rec->id_len > MA_EVENT_ID_MAXLEN ||
-		rec->ts_len > MA_TS_KEY_MAXLEN || rec->big_lamport > 1)
+		rec->ts_len > MA_TS_KEY_MAXLEN || rec->big_lamport > 1 ||
+		rec->ts_prefix != ma_ts_prefix(rec->ts, rec->ts_len))
 		return false;
 	end = MA_RECORD_END(rec);
 	p = MA_RECORD_VALUES(rec);
