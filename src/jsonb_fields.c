@@ -78,31 +78,44 @@ key_cmp(const char *a, uint32 alen, const char *b, uint32 blen)
 }
 
 /*
- * A model's field positions in jsonb key order, so that fields and keys can
- * be merged like two sorted lists.  Computed once per model per backend.
+ * Per model and backend: its field positions in jsonb key order, so that
+ * fields and keys merge like two sorted lists; and the last key layout seen,
+ * because consecutive rows of a table nearly always spell the same keys.  An
+ * object's keys are stored together ahead of its values, so one memcmp of
+ * that area tells whether the last match applies again.
  */
-typedef struct KeyOrder
+#define LAYOUT_MAX_BYTES 512
+
+typedef struct ModelCache
 {
 	const MaModel *model;
 	int			order[MA_MAX_FIELDS];
-} KeyOrder;
+	bool		layout_valid;
+	uint32		nkeys;
+	uint32		keys_len;
+	int			nmatched;
+	int			matched_key[MA_MAX_FIELDS];
+	int			matched_field[MA_MAX_FIELDS];
+	char		keys[LAYOUT_MAX_BYTES];
+} ModelCache;
 
-static KeyOrder key_orders[16];
-static int	nkey_orders = 0;
+static ModelCache model_caches[16];
+static int	nmodel_caches = 0;
 
-static const int *
-model_key_order(const MaModel *model)
+static ModelCache *
+model_cache(const MaModel *model)
 {
-	KeyOrder   *ko;
+	ModelCache *mc;
 
-	for (int i = 0; i < nkey_orders; i++)
-		if (key_orders[i].model == model)
-			return key_orders[i].order;
+	for (int i = 0; i < nmodel_caches; i++)
+		if (model_caches[i].model == model)
+			return &model_caches[i];
 
-	if (nkey_orders == lengthof(key_orders))
+	if (nmodel_caches == lengthof(model_caches))
 		elog(ERROR, "too many mission_audit models");
-	ko = &key_orders[nkey_orders];
-	ko->model = model;
+	mc = &model_caches[nmodel_caches];
+	mc->model = model;
+	mc->layout_valid = false;
 	for (int i = 0; i < model->nfields; i++)
 	{
 		int			j = i;
@@ -110,17 +123,56 @@ model_key_order(const MaModel *model)
 		/* insertion sort: a dozen fields at most */
 		for (; j > 0; j--)
 		{
-			const MaField *prev = &model->fields[ko->order[j - 1]];
+			const MaField *prev = &model->fields[mc->order[j - 1]];
 			const MaField *cur = &model->fields[i];
 
 			if (key_cmp(prev->name, prev->name_len, cur->name, cur->name_len) < 0)
 				break;
-			ko->order[j] = ko->order[j - 1];
+			mc->order[j] = mc->order[j - 1];
 		}
-		ko->order[j] = i;
+		mc->order[j] = i;
 	}
-	nkey_orders++;
-	return ko->order;
+	nmodel_caches++;
+	return mc;
+}
+
+/*
+ * Merge the n sorted keys at children/base with the model's sorted field
+ * names: matched_key[k] is the key index of the k-th match, matched_field[k]
+ * its field.  Returns the number of matches.
+ */
+static int
+match_keys(const ModelCache *mc, const JEntry *children, const char *base, uint32 n,
+		   int *matched_key, int *matched_field)
+{
+	const MaModel *model = mc->model;
+	uint32		offset = 0;
+	int			nmatched = 0;
+	int			f = 0;			/* next field, in key order */
+
+	for (uint32 i = 0; i < n && f < model->nfields; i++)
+	{
+		JEntry		e = children[i];
+		uint32		end = JBE_HAS_OFF(e) ? JBE_OFFLENFLD(e) : offset + JBE_OFFLENFLD(e);
+		int			cmp = -1;
+
+		while (f < model->nfields)
+		{
+			const MaField *field = &model->fields[mc->order[f]];
+
+			cmp = key_cmp(base + offset, end - offset, field->name, field->name_len);
+			if (cmp <= 0)
+				break;
+			f++;
+		}
+		if (cmp == 0)
+		{
+			matched_key[nmatched] = i;
+			matched_field[nmatched++] = mc->order[f++];
+		}
+		offset = end;
+	}
+	return nmatched;
 }
 
 /*
@@ -133,58 +185,57 @@ ma_read_fields(const MaModel *model, JsonbContainer *c, MaFound *found)
 	uint32		n = JsonContainerSize(c);
 	const JEntry *children = c->children;
 	const char *base = (const char *) (children + 2 * n);
-	const int  *order = model_key_order(model);
-	uint32		offset = 0;
-	int			matched_key[MA_MAX_FIELDS];
-	int			matched_field[MA_MAX_FIELDS];
-	int			nmatched = 0;
+	ModelCache *mc = model_cache(model);
+	uint32		keys_len = 0;
+	int			local_key[MA_MAX_FIELDS];
+	int			local_field[MA_MAX_FIELDS];
+	const int  *matched_key = mc->matched_key;
+	const int  *matched_field = mc->matched_field;
+	int			nmatched;
 	int			next = 0;
-	int			f = 0;			/* next field, in key order */
+	uint32		offset;
 
 	for (int i = 0; i < model->nfields; i++)
 		found[i].present = false;
 
-	/*
-	 * Keys come first, sorted; merge them with the sorted field names.  Then
-	 * the values follow in the same order as their keys.
-	 */
-	for (uint32 i = 0; i < 2 * n; i++)
+	/* the keys' area ends where the last key ends */
+	for (uint32 i = 0; i < n; i++)
+		keys_len = JBE_HAS_OFF(children[i]) ? JBE_OFFLENFLD(children[i]) :
+			keys_len + JBE_OFFLENFLD(children[i]);
+
+	if (mc->layout_valid && mc->nkeys == n && mc->keys_len == keys_len &&
+		memcmp(mc->keys, base, keys_len) == 0)
+		nmatched = mc->nmatched;
+	else if (keys_len <= LAYOUT_MAX_BYTES)
+	{
+		mc->nmatched = nmatched = match_keys(mc, children, base, n,
+											 mc->matched_key, mc->matched_field);
+		mc->nkeys = n;
+		mc->keys_len = keys_len;
+		memcpy(mc->keys, base, keys_len);
+		mc->layout_valid = true;
+	}
+	else
+	{
+		nmatched = match_keys(mc, children, base, n, local_key, local_field);
+		matched_key = local_key;
+		matched_field = local_field;
+	}
+
+	/* the values follow in their keys' order */
+	offset = keys_len;
+	for (uint32 i = n; i < 2 * n && next < nmatched; i++)
 	{
 		JEntry		e = children[i];
 		uint32		end = JBE_HAS_OFF(e) ? JBE_OFFLENFLD(e) : offset + JBE_OFFLENFLD(e);
 
-		if (i < n && f < model->nfields)
-		{
-			int			cmp = -1;
-
-			while (f < model->nfields)
-			{
-				const MaField *field = &model->fields[order[f]];
-
-				cmp = key_cmp(base + offset, end - offset, field->name, field->name_len);
-				if (cmp <= 0)
-					break;
-				f++;
-			}
-			if (cmp == 0)
-			{
-				matched_key[nmatched] = i;
-				matched_field[nmatched++] = order[f++];
-			}
-		}
-		else if (i < n)
-			 /* no field left to match; keep the running offset */ ;
-		else if (next < nmatched && matched_key[next] == i - n)
+		if (matched_key[next] == i - n)
 		{
 			MaFound    *dst = &found[matched_field[next++]];
 
 			dst->present = true;
 			fill_value(e, base, offset, end, &dst->value);
-			if (next == nmatched)
-				break;
 		}
-		else if (nmatched == 0)
-			break;
 		offset = end;
 	}
 }
