@@ -22,51 +22,58 @@ ascii_lower(char c)
 	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
 }
 
-static inline int
-hex_value(char c)
-{
-	unsigned char u = (unsigned char) c;
-
-	if (u - '0' < 10u)
-		return u - '0';
-	u |= 0x20;					/* ASCII letters to lower case */
-	if (u - 'a' < 6u)
-		return u - 'a' + 10;
-	return -1;
-}
-
 /*
- * Crockford base32 without I, L, O, U, either case: the upper-case digit, or
- * 0 for a byte that is not one.  Built on first use.
+ * Byte classes, built on first use: the upper-case Crockford base32 digit
+ * (no I, L, O, U; either case accepted), or 0; and the value of a hex digit,
+ * or -1.
  */
 static char crockford_upper[256];
+static int8 hex_digit[256];
+static bool tables_ready = false;
 
 static void
-init_crockford(void)
+init_tables(void)
 {
-	const char *digits = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+	const char *crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-	for (const char *d = digits; *d; d++)
+	for (const char *d = crockford; *d; d++)
 	{
 		crockford_upper[(unsigned char) *d] = *d;
 		crockford_upper[(unsigned char) ascii_lower(*d)] = *d;
 	}
+	for (int c = 0; c < 256; c++)
+		hex_digit[c] = -1;
+	for (int i = 0; i < 16; i++)
+	{
+		hex_digit[(unsigned char) "0123456789abcdef"[i]] = i;
+		hex_digit[(unsigned char) "0123456789ABCDEF"[i]] = i;
+	}
+	tables_ready = true;
+}
+
+static inline int
+hex_value(char c)
+{
+	if (unlikely(!tables_ready))
+		init_tables();
+	return hex_digit[(unsigned char) c];
 }
 
 /* Is s 8-4-4-4-12 hex digits with hyphens? */
 static bool
 is_hyphenated_uuid(const char *s, int len)
 {
-	if (len != 36)
-		return false;
-	for (int i = 0; i < 36; i++)
-	{
-		bool		hyphen_place = (i == 8 || i == 13 || i == 18 || i == 23);
+	int			bad = 0;
 
-		if (hyphen_place ? s[i] != '-' : hex_value(s[i]) < 0)
-			return false;
-	}
-	return true;
+	if (len != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
+		return false;
+	if (unlikely(!tables_ready))
+		init_tables();
+	/* OR of all digit values: negative iff any is not a hex digit */
+	for (int i = 0; i < 36; i++)
+		if (i != 8 && i != 13 && i != 18 && i != 23)
+			bad |= hex_digit[(unsigned char) s[i]];
+	return bad >= 0;
 }
 
 /*
@@ -83,8 +90,8 @@ ma_parse_event_id(const char *s, int len, MaEventId *out, StringInfo why)
 	{
 		int			i;
 
-		if (crockford_upper['0'] == 0)
-			init_crockford();
+		if (unlikely(!tables_ready))
+			init_tables();
 		for (i = 0; i < 26 && (out->text[i] = crockford_upper[(unsigned char) s[i]]) != 0; i++)
 			;
 		if (i == 26)
