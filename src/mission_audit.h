@@ -140,11 +140,24 @@ typedef struct MaEventId
 	char		text[MA_EVENT_ID_MAXLEN + 1];
 } MaEventId;
 
+/*
+ * A timestamp's sort key: the text Python's isoformat() gives the parsed
+ * value, and the same key as a number for its fixed-width head (see
+ * ma_ts_prefix) so that most comparisons need no text.
+ */
+typedef struct MaTimestamp
+{
+	int			len;
+	char		text[MA_TS_KEY_MAXLEN + 1];
+	int64		prefix;
+} MaTimestamp;
+
 /* Why an id or timestamp failed; NULL message when it parsed. */
 extern bool ma_parse_event_id(const char *s, int len, MaEventId *out,
 							  StringInfo why);
-extern bool ma_parse_timestamp(const char *s, int len, char *key, int *keylen,
+extern bool ma_parse_timestamp(const char *s, int len, MaTimestamp *out,
 							   const char **why);
+extern int64 ma_ts_prefix(const char *key, int len);
 extern bool ma_parse_uuid(const char *s, int len, StringInfo why);
 extern bool ma_is_version(const char *s, int len);
 extern int	ma_utf8_length(const char *s, int len);
@@ -185,11 +198,16 @@ typedef struct MaReport
 	StringInfoData detail;		/* "field: message" lines, when max_detail */
 } MaReport;
 
-/* What the walk found for one field. */
+/* What the walk found for one field, and what checking it parsed. */
 typedef struct MaFound
 {
 	bool		present;
 	JsonbValue	value;
+	union
+	{
+		MaEventId	id;			/* MA_EVENT_ID, when valid */
+		MaTimestamp ts;			/* MA_TIMESTAMP, when valid */
+	}			parsed;
 } MaFound;
 
 #define MA_MAX_FIELDS 16		/* the widest model (the envelope) has 13 */
@@ -213,9 +231,6 @@ typedef struct MaEnvelope
 {
 	MaFound		fields[ENV_NFIELDS];
 	MaEventKind kind;
-	MaEventId	event_id;
-	char		ts_key[MA_TS_KEY_MAXLEN + 1];
-	int			ts_keylen;
 	MaFound		payload_fields[MA_MAX_FIELDS];	/* by position in the payload model */
 } MaEnvelope;
 

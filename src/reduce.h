@@ -49,7 +49,6 @@ struct MaReduceState
 	Size		next_block_size;
 };
 
-extern int64 ma_ts_prefix(const char *key, int len);
 extern void ma_packed_to_jsonb_value(const MaPacked *p, JsonbValue *out);
 extern int	ma_record_compare(const MaRecord *a, const MaRecord *b);
 

@@ -78,27 +78,6 @@ state_append(MaReduceState *state, MaRecord *rec)
 	state->events[state->nevents++] = rec;
 }
 
-/*
- * The rendered timestamp "YYYY-MM-DDTHH:MM:SS[suffix]" as a number that
- * sorts as the text does, so the final sort seldom reads the records: the
- * fixed-width digits as one integer, then the suffix's first character,
- * which text order puts as: none < '+' < '-' < '.'.  Equal prefixes fall back
- * to comparing the text.
- */
-int64
-ma_ts_prefix(const char *key, int len)
-{
-	int64		v = 0;
-	int			suffix = 0;
-
-	for (int i = 0; i < 19 && i < len; i++)
-		if (key[i] >= '0' && key[i] <= '9')
-			v = v * 10 + (key[i] - '0');
-	if (len > 19)
-		suffix = key[19] == '+' ? 1 : key[19] == '-' ? 2 : 3;
-	return v * 4 + suffix;
-}
-
 /* Bytes a JsonbValue needs as packed data. */
 static uint32
 packed_data_len(const JsonbValue *v)
@@ -179,6 +158,8 @@ ma_state_add_event(MaReduceState *state, Jsonb *event)
 {
 	MaReport	report;
 	MaEnvelope	env;
+	const MaEventId *id = &env.fields[ENV_EVENT_ID].parsed.id;
+	const MaTimestamp *ts = &env.fields[ENV_TIMESTAMP].parsed.ts;
 	MaSlot		slots[16 + 2];
 	JsonbValue	values[16 + 2];
 	int			nvalues = 0;
@@ -230,17 +211,17 @@ ma_state_add_event(MaReduceState *state, Jsonb *event)
 	if (size > MaxAllocSize / 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("mission audit event %s is too large to reduce", env.event_id.text)));
+				 errmsg("mission audit event %s is too large to reduce", id->text)));
 
 	rec = state_alloc_record(state, size);
 	memset(rec, 0, MAXALIGN(sizeof(MaRecord)));
 	rec->size = size;
 	rec->kind = env.kind;
-	rec->id_len = env.event_id.len;
-	memcpy(rec->id, env.event_id.text, env.event_id.len);
-	rec->ts_len = env.ts_keylen;
-	memcpy(rec->ts, env.ts_key, env.ts_keylen);
-	rec->ts_prefix = ma_ts_prefix(env.ts_key, env.ts_keylen);
+	rec->id_len = id->len;
+	memcpy(rec->id, id->text, id->len);
+	rec->ts_len = ts->len;
+	memcpy(rec->ts, ts->text, ts->len);
+	rec->ts_prefix = ts->prefix;
 	rec->big_lamport = !lamport.fits_int64;
 	rec->lamport = lamport.fits_int64 ? lamport.value : 0;
 	p = (char *) MA_RECORD_VALUES(rec);

@@ -183,7 +183,7 @@ days_in_month(int year, int month)
  * render it as isoformat() renders it: "HH:MM:SS[.ffffff][+HH:MM]".
  */
 static bool
-parse_time(const char *s, const char *end, char *out, int *outlen)
+parse_time(const char *s, const char *end, char *out, int *outlen, int64 *hms, int *suffix)
 {
 	int			hour,
 				minute,
@@ -213,6 +213,8 @@ parse_time(const char *s, const char *end, char *out, int *outlen)
 				usec *= 10;
 		}
 	}
+	*hms = (hour * 100 + minute) * 100 + second;
+	*suffix = usec != 0 ? 3 : 0;
 	p = out;
 	*p++ = 'T';
 	p = put_digits(p, hour, 2);
@@ -236,6 +238,8 @@ parse_time(const char *s, const char *end, char *out, int *outlen)
 		{
 			memcpy(p, "+00:00", 6);
 			p += 6;
+			if (usec == 0)
+				*suffix = 1;
 		}
 		else if (sign == '+' || sign == '-')
 		{
@@ -251,6 +255,8 @@ parse_time(const char *s, const char *end, char *out, int *outlen)
 				return false;
 			if (oh == 0 && om == 0)
 				sign = '+';
+			if (usec == 0)
+				*suffix = (sign == '+') ? 1 : 2;
 			*p++ = sign;
 			p = put_digits(p, oh, 2);
 			*p++ = ':';
@@ -264,17 +270,40 @@ parse_time(const char *s, const char *end, char *out, int *outlen)
 }
 
 /*
- * Parse an ISO 8601 date-time (the spellings our README lists) and write its
- * sort key, the text Python's datetime.isoformat() gives for the parsed value.
- * On failure *why is pydantic's reason.
+ * The rendered timestamp "YYYY-MM-DDTHH:MM:SS[suffix]" as a number that
+ * sorts as the text does: the fixed-width digits as one integer, then the
+ * suffix's first character, which text order puts as none < '+' < '-' < '.'.
+ * Equal prefixes fall back to comparing the text.
+ */
+int64
+ma_ts_prefix(const char *key, int len)
+{
+	int64		v = 0;
+	int			suffix = 0;
+
+	for (int i = 0; i < 19 && i < len; i++)
+		if (key[i] >= '0' && key[i] <= '9')
+			v = v * 10 + (key[i] - '0');
+	if (len > 19)
+		suffix = key[19] == '+' ? 1 : key[19] == '-' ? 2 : 3;
+	return v * 4 + suffix;
+}
+
+/*
+ * Parse an ISO 8601 date-time (the spellings our README lists) into its sort
+ * key, the text Python's datetime.isoformat() gives the parsed value, and that
+ * key's numeric prefix (computed from the fields, equal to ma_ts_prefix of
+ * the text).  On failure *why is pydantic's reason.
  */
 bool
-ma_parse_timestamp(const char *s, int len, char *key, int *keylen, const char **why)
+ma_parse_timestamp(const char *s, int len, MaTimestamp *out, const char **why)
 {
 	int			year,
 				month,
 				day;
-	int			n;
+	int64		hms = 0;
+	int			suffix = 0;
+	char	   *key = out->text;
 	const char *end = s + len;
 
 	/* speedate's order: each part's characters, then the ranges */
@@ -304,21 +333,22 @@ ma_parse_timestamp(const char *s, int len, char *key, int *keylen, const char **
 	key = put_digits(key, month, 2);
 	*key++ = '-';
 	key = put_digits(key, day, 2);
-	n = 10;
 	if (len == 10)
 	{
 		memcpy(key, "T00:00:00", 10);
-		*keylen = n + 9;
-		return true;
+		out->len = 19;
 	}
-	if ((s[10] == 'T' || s[10] == 't' || s[10] == ' ') &&
-		parse_time(s + 11, end, key, keylen))
+	else if ((s[10] == 'T' || s[10] == 't' || s[10] == ' ') &&
+			 parse_time(s + 11, end, key, &out->len, &hms, &suffix))
+		out->len += 10;
+	else
 	{
-		*keylen += n;
-		return true;
+		*why = "unexpected extra characters at the end of the input";
+		return false;
 	}
-	*why = "unexpected extra characters at the end of the input";
-	return false;
+	out->text[out->len] = '\0';
+	out->prefix = ((((int64) year * 100 + month) * 100 + day) * 1000000 + hms) * 4 + suffix;
+	return true;
 }
 
 /* Are n bytes at s hex digits in 8-4-4-4-12 groups (hyphenated) or 32 in a row? */

@@ -296,21 +296,20 @@ check_string_array(const MaField *f, const JsonbValue *v, MaReport *r)
 }
 
 static void
-check_event_id(const MaField *f, const JsonbValue *v, MaReport *r)
+check_event_id(const MaField *f, const JsonbValue *v, MaReport *r, MaEventId *id)
 {
-	MaEventId	id;
 	StringInfoData why;
 
 	if (v->type == jbvString)
 	{
 		if (!r->collect)
 		{
-			if (!ma_parse_event_id(v->val.string.val, v->val.string.len, &id, NULL))
+			if (!ma_parse_event_id(v->val.string.val, v->val.string.len, id, NULL))
 				r->count++;
 			return;
 		}
 		initStringInfo(&why);
-		if (!ma_parse_event_id(v->val.string.val, v->val.string.len, &id, &why))
+		if (!ma_parse_event_id(v->val.string.val, v->val.string.len, id, &why))
 			ma_report_violation(r, f->name, "value_error", why.data, v);
 		pfree(why.data);
 	}
@@ -329,10 +328,8 @@ check_event_id(const MaField *f, const JsonbValue *v, MaReport *r)
 }
 
 static void
-check_timestamp(const MaField *f, const JsonbValue *v, MaReport *r)
+check_timestamp(const MaField *f, const JsonbValue *v, MaReport *r, MaTimestamp *ts)
 {
-	char		key[MA_TS_KEY_MAXLEN + 1];
-	int			keylen;
 	const char *why;
 
 	if (v->type != jbvString)
@@ -341,7 +338,7 @@ check_timestamp(const MaField *f, const JsonbValue *v, MaReport *r)
 		ma_report_violation(r, f->name, "datetime_type", MSG_DATETIME_TYPE, v);
 		return;
 	}
-	if (!ma_parse_timestamp(v->val.string.val, v->val.string.len, key, &keylen, &why))
+	if (!ma_parse_timestamp(v->val.string.val, v->val.string.len, ts, &why))
 	{
 		char		msg[160];
 
@@ -373,9 +370,12 @@ check_uuid(const MaField *f, const JsonbValue *v, MaReport *r)
 	pfree(why.data);
 }
 
-/* Check one present value against its field's kind. */
+/*
+ * Check one present value against its field's kind; ids and timestamps
+ * leave what they parsed in *out.
+ */
 static void
-check_value(const MaField *f, const JsonbValue *v, MaReport *r)
+check_value(const MaField *f, const JsonbValue *v, MaReport *r, MaFound *out)
 {
 	if (v->type == jbvNull && f->nullable)
 		return;
@@ -412,10 +412,10 @@ check_value(const MaField *f, const JsonbValue *v, MaReport *r)
 				ma_report_violation(r, f->name, "dict_type", MSG_DICT_TYPE, v);
 			break;
 		case MA_EVENT_ID:
-			check_event_id(f, v, r);
+			check_event_id(f, v, r, &out->parsed.id);
 			break;
 		case MA_TIMESTAMP:
-			check_timestamp(f, v, r);
+			check_timestamp(f, v, r, &out->parsed.ts);
 			break;
 		case MA_UUID:
 			check_uuid(f, v, r);
@@ -470,7 +470,7 @@ ma_check_model(const MaModel *model, const JsonbValue *value, MaReport *report,
 				ma_report_violation(report, f->name, "missing", MSG_MISSING, value);
 		}
 		else
-			check_value(f, &found[i].value, report);
+			check_value(f, &found[i].value, report, &found[i]);
 
 		if (!report->collect && report->count > before)
 			return false;
