@@ -22,6 +22,7 @@ typedef struct MaRecord
 	int64		ts_prefix;		/* the timestamp key as a number, see below */
 	char		id[MA_EVENT_ID_MAXLEN];
 	char		ts[MA_TS_KEY_MAXLEN];
+	uint32		id_hash;		/* hash_bytes() of id, for deduplication */
 } MaRecord;
 
 typedef struct MaPacked
@@ -31,6 +32,13 @@ typedef struct MaPacked
 	uint16		unused;
 	uint32		len;			/* bytes of data that follow */
 } MaPacked;
+
+/* A hint to fetch memory that a loop will read a few iterations later. */
+#if defined(__GNUC__) || defined(__clang__)
+#define ma_prefetch(p) __builtin_prefetch(p)
+#else
+#define ma_prefetch(p) ((void) 0)
+#endif
 
 #define MA_RECORD_VALUES(rec) ((const char *) (rec) + MAXALIGN(sizeof(MaRecord)))
 #define MA_PACKED_DATA(p) ((const char *) (p) + sizeof(MaPacked))

@@ -78,6 +78,7 @@ typedef struct SortItem
 	int64		lamport;		/* PG_INT64_MAX stands for "beyond int64" */
 	int64		ts_prefix;
 	MaRecord   *rec;
+	uint32		id_hash;
 } SortItem;
 
 static int
@@ -94,8 +95,8 @@ sort_item_cmp(const void *a, const void *b)
 	return ma_record_compare(x->rec, y->rec);
 }
 
-/* Put the state's records in the reducer's order. */
-static void
+/* The state's records as sort items, in the reducer's order. */
+static SortItem *
 sort_records(MaRecord **recs, int64 n)
 {
 	SortItem   *items = palloc_extended(n * sizeof(SortItem), MCXT_ALLOC_HUGE);
@@ -105,25 +106,28 @@ sort_records(MaRecord **recs, int64 n)
 		items[i].lamport = recs[i]->big_lamport ? PG_INT64_MAX : recs[i]->lamport;
 		items[i].ts_prefix = recs[i]->ts_prefix;
 		items[i].rec = recs[i];
+		items[i].id_hash = recs[i]->id_hash;
 	}
 	qsort(items, n, sizeof(SortItem), sort_item_cmp);
 	for (int64 i = 0; i < n; i++)
-		recs[i] = items[i].rec;
-	pfree(items);
+		recs[i] = items[i].rec;	/* the state keeps the sorted order */
+	return items;
 }
 
 static inline bool
 same_id(const MaRecord *a, const MaRecord *b)
 {
-	return a->id_len == b->id_len && memcmp(a->id, b->id, a->id_len) == 0;
+	return a->id_hash == b->id_hash && a->id_len == b->id_len &&
+		memcmp(a->id, b->id, a->id_len) == 0;
 }
 
 /*
- * Mark in keep[] the first record of each id in sorted order.  Small inputs
- * scan; larger ones use an open-addressing set of the ids seen so far.
+ * Mark in keep[] the first item of each id in sorted order.  Small inputs
+ * scan; larger ones use an open-addressing set of the ids seen so far, keyed
+ * by the hash kept in each item so that records are read only on a match.
  */
 static int64
-mark_first_of_each_id(MaRecord **recs, int64 n, bool *keep)
+mark_first_of_each_id(const SortItem *items, int64 n, bool *keep)
 {
 	int64		kept = 0;
 
@@ -133,28 +137,32 @@ mark_first_of_each_id(MaRecord **recs, int64 n, bool *keep)
 		{
 			keep[i] = true;
 			for (int64 j = 0; j < i && keep[i]; j++)
-				keep[i] = !(keep[j] && same_id(recs[i], recs[j]));
+				keep[i] = !(keep[j] && same_id(items[i].rec, items[j].rec));
 			kept += keep[i];
 		}
 	}
 	else
 	{
 		uint64		size = 32;
-		MaRecord  **seen;
+		const SortItem **seen;
 
 		while (size < (uint64) n * 2)
 			size *= 2;
-		seen = palloc_extended(size * sizeof(MaRecord *), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+		seen = palloc_extended(size * sizeof(SortItem *), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 		for (int64 i = 0; i < n; i++)
 		{
-			uint64		h = hash_bytes((const unsigned char *) recs[i]->id, recs[i]->id_len);
+			uint64		h = items[i].id_hash & (size - 1);
 
-			for (h &= size - 1; seen[h] && !same_id(seen[h], recs[i]); h = (h + 1) & (size - 1))
-				;
+			/* the table is far bigger than the cache: ask for a slot ahead */
+			if (i + 8 < n)
+				ma_prefetch(&seen[items[i + 8].id_hash & (size - 1)]);
+			for (; seen[h]; h = (h + 1) & (size - 1))
+				if (seen[h]->id_hash == items[i].id_hash && same_id(seen[h]->rec, items[i].rec))
+					break;
 			keep[i] = (seen[h] == NULL);
 			if (keep[i])
 			{
-				seen[h] = recs[i];
+				seen[h] = &items[i];
 				kept++;
 			}
 			if ((i & 0xFFFF) == 0)
@@ -188,8 +196,10 @@ static const char *const anomaly_names[] = {
 typedef struct Anomaly
 {
 	AnomalyKind kind;
-	const MaRecord *rec;
+	char	   *event_id;		/* a copy: output then reads no record */
+	int			event_id_len;
 	char	   *message;
+	int			message_len;
 } Anomaly;
 
 /* A record's values by slot (NULL: absent). */
@@ -216,6 +226,7 @@ typedef struct Fold
 	Anomaly    *anomalies;
 	int			nanomalies;
 	int			anomaly_cap;
+	StringInfoData scratch;		/* for building anomaly messages */
 } Fold;
 
 static void
@@ -250,29 +261,30 @@ static void
 add_anomaly(Fold *fold, AnomalyKind kind, const MaRecord *rec, const char *quoted,
 			int quoted_len)
 {
-	StringInfoData msg;
+	StringInfo	msg = &fold->scratch;
 	Anomaly    *a;
 
-	initStringInfo(&msg);
+	/* one scratch buffer, then an exact copy: a stream can raise millions */
+	resetStringInfo(msg);
 	switch (kind)
 	{
 		case ANOMALY_UNRECOGNIZED:
-			appendStringInfoString(&msg, "Unrecognized event type in audit family: ");
-			ma_append_pyrepr(&msg, quoted, quoted_len);
+			appendStringInfoString(msg, "Unrecognized event type in audit family: ");
+			ma_append_pyrepr(msg, quoted, quoted_len);
 			break;
 		case ANOMALY_AFTER_TERMINAL:
-			appendStringInfoString(&msg, "Event ");
-			ma_append_pyrepr(&msg, quoted, quoted_len);
-			appendStringInfoString(&msg, " arrived after terminal state");
+			appendStringInfoString(msg, "Event ");
+			ma_append_pyrepr(msg, quoted, quoted_len);
+			appendStringInfoString(msg, " arrived after terminal state");
 			break;
 		case ANOMALY_BEFORE_REQUESTED:
-			appendStringInfoString(&msg, "Event ");
-			ma_append_pyrepr(&msg, quoted, quoted_len);
-			appendStringInfoString(&msg, " arrived before MissionAuditRequested");
+			appendStringInfoString(msg, "Event ");
+			ma_append_pyrepr(msg, quoted, quoted_len);
+			appendStringInfoString(msg, " arrived before MissionAuditRequested");
 			break;
 		case ANOMALY_DUPLICATE_DECISION:
-			appendStringInfoString(&msg, "Duplicate decision_id: ");
-			ma_append_pyrepr(&msg, quoted, quoted_len);
+			appendStringInfoString(msg, "Duplicate decision_id: ");
+			ma_append_pyrepr(msg, quoted, quoted_len);
 			break;
 	}
 	if (fold->nanomalies == fold->anomaly_cap)
@@ -284,8 +296,12 @@ add_anomaly(Fold *fold, AnomalyKind kind, const MaRecord *rec, const char *quote
 	}
 	a = &fold->anomalies[fold->nanomalies++];
 	a->kind = kind;
-	a->rec = rec;
-	a->message = msg.data;
+	a->event_id = palloc(rec->id_len + msg->len);
+	memcpy(a->event_id, rec->id, rec->id_len);
+	a->event_id_len = rec->id_len;
+	a->message = a->event_id + rec->id_len;
+	memcpy(a->message, msg->data, msg->len);
+	a->message_len = msg->len;
 }
 
 static uint32
@@ -595,9 +611,9 @@ fold_to_jsonb(const Fold *fold, int64 event_count)
 		push_key(&ps, "kind");
 		push_cstring(&ps, anomaly_names[a->kind], strlen(anomaly_names[a->kind]));
 		push_key(&ps, "event_id");
-		push_cstring(&ps, a->rec->id, a->rec->id_len);
+		push_cstring(&ps, a->event_id, a->event_id_len);
 		push_key(&ps, "message");
-		push_cstring(&ps, a->message, strlen(a->message));
+		push_cstring(&ps, a->message, a->message_len);
 		pushJsonbValue(&ps, WJB_END_OBJECT, NULL);
 	}
 	pushJsonbValue(&ps, WJB_END_ARRAY, NULL);
@@ -625,19 +641,25 @@ ma_state_finish(MaReduceState *state)
 
 	memset(&fold, 0, sizeof(fold));
 	fold.status = "pending";
+	initStringInfo(&fold.scratch);
 
 	if (n > 0)
 	{
-		sort_records(state->events, n);
+		SortItem   *items = sort_records(state->events, n);
+
 		keep = palloc_extended(n * sizeof(bool), MCXT_ALLOC_HUGE);
-		kept = mark_first_of_each_id(state->events, n, keep);
+		kept = mark_first_of_each_id(items, n, keep);
 		for (int64 i = 0; i < n; i++)
 		{
+			/* records lie in arrival order, the fold reads them sorted */
+			if (i + 8 < n)
+				ma_prefetch(items[i + 8].rec);
 			if (keep[i])
-				fold_event(&fold, state->events[i]);
+				fold_event(&fold, items[i].rec);
 			if ((i & 0xFFFF) == 0)
 				CHECK_FOR_INTERRUPTS();
 		}
+		pfree(items);
 	}
 	return fold_to_jsonb(&fold, kept);
 }

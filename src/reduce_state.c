@@ -1,6 +1,7 @@
 /* reduce_state.c: the aggregate's state: compact event records, merge, (de)serialize */
 #include "reduce.h"
 
+#include "common/hashfn.h"
 #include "miscadmin.h"
 #include "utils/memutils.h"
 
@@ -222,6 +223,7 @@ ma_state_add_event(MaReduceState *state, Jsonb *event)
 	rec->ts_len = ts->len;
 	memcpy(rec->ts, ts->text, ts->len);
 	rec->ts_prefix = ts->prefix;
+	rec->id_hash = hash_bytes((const unsigned char *) id->text, id->len);
 	rec->big_lamport = !lamport.fits_int64;
 	rec->lamport = lamport.fits_int64 ? lamport.value : 0;
 	p = (char *) MA_RECORD_VALUES(rec);
@@ -292,7 +294,8 @@ record_is_sane(const MaRecord *rec, Size avail)
 		rec->size > avail || rec->size != MAXALIGN(rec->size) ||
 		rec->kind > EK_FOREIGN || rec->id_len > MA_EVENT_ID_MAXLEN ||
 		rec->ts_len > MA_TS_KEY_MAXLEN || rec->big_lamport > 1 ||
-		rec->ts_prefix != ma_ts_prefix(rec->ts, rec->ts_len))
+		rec->ts_prefix != ma_ts_prefix(rec->ts, rec->ts_len) ||
+		rec->id_hash != hash_bytes((const unsigned char *) rec->id, rec->id_len))
 		return false;
 	end = MA_RECORD_END(rec);
 	p = MA_RECORD_VALUES(rec);
