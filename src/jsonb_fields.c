@@ -136,6 +136,13 @@ model_cache(const MaModel *model)
 	return mc;
 }
 
+/* A model's field positions in jsonb key order. */
+const int *
+ma_model_key_order(const MaModel *model)
+{
+	return model_cache(model)->order;
+}
+
 /*
  * Merge the n sorted keys at children/base with the model's sorted field
  * names: matched_key[k] is the key index of the k-th match, matched_field[k]

@@ -213,6 +213,7 @@ typedef struct MaFound
 #define MA_MAX_FIELDS 16		/* the widest model (the envelope) has 13 */
 
 extern void ma_read_fields(const MaModel *model, JsonbContainer *c, MaFound *found);
+extern const int *ma_model_key_order(const MaModel *model);
 extern void ma_report_init(MaReport *report, bool collect);
 extern void ma_report_violation(MaReport *report, const char *field,
 								const char *type, const char *message,

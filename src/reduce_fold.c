@@ -496,17 +496,18 @@ push_cstring(JsonbParseState **ps, const char *s, int len)
 static void
 push_normalized(JsonbParseState **ps, const MaModel *model, const JsonbValue *value)
 {
-	JsonbContainer *c = value->val.binary.data;
+	const int  *order = ma_model_key_order(model);
+	MaFound		found[MA_MAX_FIELDS];
 
+	ma_read_fields(model, value->val.binary.data, found);
 	pushJsonbValue(ps, WJB_BEGIN_OBJECT, NULL);
 	for (int i = 0; i < model->nfields; i++)
 	{
-		const MaField *f = &model->fields[i];
-		JsonbValue	buf;
-		JsonbValue *v = getKeyJsonValueFromContainer(c, f->name, strlen(f->name), &buf);
+		const MaField *f = &model->fields[order[i]];	/* jsonb order, as above */
+		JsonbValue *v = &found[order[i]].value;
 
 		push_key(ps, f->name);
-		if (v == NULL || v->type == jbvNull)
+		if (!found[order[i]].present || v->type == jbvNull)
 			push_null(ps);
 		else if (f->kind == MA_MODEL)
 			push_normalized(ps, f->model, v);
@@ -537,33 +538,103 @@ push_slot(JsonbParseState **ps, const MaPacked *p, bool artifact)
 		pushJsonbValue(ps, WJB_VALUE, &v);
 }
 
-/* State keys fed straight from a slot. */
+/*
+ * The reduced state's keys, and where each value comes from.  The table is
+ * in jsonb's key order (shorter first, then bytewise): JsonbValueToJsonb
+ * sorts an object's pairs, and pairs pushed already sorted cost it one pass
+ * instead of a sort per group.
+ */
+typedef enum StateSource
+{
+	FROM_SLOT,					/* a value the fold set, or null */
+	FROM_ARTIFACT_SLOT,			/* an artifact ref, normalized */
+	FROM_STATUS,
+	FROM_PENDING,
+	FROM_ANOMALIES,
+	FROM_EVENT_COUNT
+} StateSource;
+
+static const struct
+{
+	const char *key;
+	StateSource source;
+	MaSlot		slot;
+}			state_keys[] = {
+	{"run_id", FROM_SLOT, SLOT_RUN_ID},
+	{"summary", FROM_SLOT, SLOT_SUMMARY},
+	{"verdict", FROM_SLOT, SLOT_VERDICT},
+	{"severity", FROM_SLOT, SLOT_SEVERITY},
+	{"anomalies", FROM_ANOMALIES},
+	{"error_code", FROM_SLOT, SLOT_ERROR_CODE},
+	{"mission_id", FROM_SLOT, SLOT_MISSION_ID},
+	{"audit_scope", FROM_SLOT, SLOT_AUDIT_SCOPE},
+	{"event_count", FROM_EVENT_COUNT},
+	{"artifact_ref", FROM_ARTIFACT_SLOT, SLOT_ARTIFACT_REF},
+	{"audit_status", FROM_STATUS},
+	{"feature_slug", FROM_SLOT, SLOT_FEATURE_SLUG},
+	{"trigger_mode", FROM_SLOT, SLOT_TRIGGER_MODE},
+	{"error_message", FROM_SLOT, SLOT_ERROR_MESSAGE},
+	{"findings_count", FROM_SLOT, SLOT_FINDINGS_COUNT},
+	{"audit_scope_hash", FROM_SLOT, SLOT_AUDIT_SCOPE_HASH},
+	{"enforcement_mode", FROM_SLOT, SLOT_ENFORCEMENT_MODE},
+	{"pending_decisions", FROM_PENDING},
+	{"partial_artifact_ref", FROM_ARTIFACT_SLOT, SLOT_PARTIAL_ARTIFACT_REF},
+};
+
+/* A pending decision's keys (jsonb order) and the slots feeding them. */
 static const struct
 {
 	const char *key;
 	MaSlot		slot;
-	bool		artifact;
-}			slot_keys[] = {
-	{"verdict", SLOT_VERDICT},
+}			pending_keys[] = {
+	{"question", SLOT_QUESTION},
 	{"severity", SLOT_SEVERITY},
-	{"findings_count", SLOT_FINDINGS_COUNT},
-	{"artifact_ref", SLOT_ARTIFACT_REF, true},
-	{"partial_artifact_ref", SLOT_PARTIAL_ARTIFACT_REF, true},
-	{"summary", SLOT_SUMMARY},
-	{"error_code", SLOT_ERROR_CODE},
-	{"error_message", SLOT_ERROR_MESSAGE},
-	{"mission_id", SLOT_MISSION_ID},
-	{"run_id", SLOT_RUN_ID},
-	{"feature_slug", SLOT_FEATURE_SLUG},
-	{"trigger_mode", SLOT_TRIGGER_MODE},
-	{"enforcement_mode", SLOT_ENFORCEMENT_MODE},
-	{"audit_scope", SLOT_AUDIT_SCOPE},
-	{"audit_scope_hash", SLOT_AUDIT_SCOPE_HASH},
+	{"decision_id", SLOT_DECISION_ID},
+	{"context_summary", SLOT_CONTEXT_SUMMARY},
 };
 
-static const MaSlot pending_slots[] = {
-	SLOT_DECISION_ID, SLOT_QUESTION, SLOT_CONTEXT_SUMMARY, SLOT_SEVERITY
-};
+static void
+push_pending(JsonbParseState **ps, const Fold *fold)
+{
+	pushJsonbValue(ps, WJB_BEGIN_ARRAY, NULL);
+	for (int i = 0; i < fold->npending; i++)
+	{
+		SlotValues	values;
+
+		decode_slots(fold->pending[i], values);
+		pushJsonbValue(ps, WJB_BEGIN_OBJECT, NULL);
+		for (int k = 0; k < lengthof(pending_keys); k++)
+		{
+			push_key(ps, pending_keys[k].key);
+			push_slot(ps, values[pending_keys[k].slot], false);
+		}
+		pushJsonbValue(ps, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(ps, WJB_END_ARRAY, NULL);
+}
+
+static void
+push_anomalies(JsonbParseState **ps, const Fold *fold)
+{
+	pushJsonbValue(ps, WJB_BEGIN_ARRAY, NULL);
+	for (int i = 0; i < fold->nanomalies; i++)
+	{
+		const Anomaly *a = &fold->anomalies[i];
+
+		/* keys in jsonb order */
+		pushJsonbValue(ps, WJB_BEGIN_OBJECT, NULL);
+		push_key(ps, "kind");
+		push_cstring(ps, anomaly_names[a->kind], strlen(anomaly_names[a->kind]));
+		push_key(ps, "message");
+		push_cstring(ps, a->message, a->message_len);
+		push_key(ps, "event_id");
+		push_cstring(ps, a->event_id, a->event_id_len);
+		pushJsonbValue(ps, WJB_END_OBJECT, NULL);
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	pushJsonbValue(ps, WJB_END_ARRAY, NULL);
+}
 
 static Jsonb *
 fold_to_jsonb(const Fold *fold, int64 event_count)
@@ -572,57 +643,32 @@ fold_to_jsonb(const Fold *fold, int64 event_count)
 	JsonbValue	v;
 
 	pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
-	push_key(&ps, "audit_status");
-	push_cstring(&ps, fold->status, strlen(fold->status));
-	for (int i = 0; i < lengthof(slot_keys); i++)
+	for (int i = 0; i < lengthof(state_keys); i++)
 	{
-		push_key(&ps, slot_keys[i].key);
-		push_slot(&ps, fold->state[slot_keys[i].slot], slot_keys[i].artifact);
-	}
-
-	push_key(&ps, "pending_decisions");
-	pushJsonbValue(&ps, WJB_BEGIN_ARRAY, NULL);
-	for (int i = 0; i < fold->npending; i++)
-	{
-		SlotValues	values;
-
-		decode_slots(fold->pending[i], values);
-		pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
-		for (int s = 0; s < lengthof(pending_slots); s++)
+		push_key(&ps, state_keys[i].key);
+		switch (state_keys[i].source)
 		{
-			/* the key is the payload field feeding the slot */
-			static const char *const names[] = {"decision_id", "question",
-			"context_summary", "severity"};
-
-			push_key(&ps, names[s]);
-			push_slot(&ps, values[pending_slots[s]], false);
+			case FROM_SLOT:
+			case FROM_ARTIFACT_SLOT:
+				push_slot(&ps, fold->state[state_keys[i].slot],
+						  state_keys[i].source == FROM_ARTIFACT_SLOT);
+				break;
+			case FROM_STATUS:
+				push_cstring(&ps, fold->status, strlen(fold->status));
+				break;
+			case FROM_PENDING:
+				push_pending(&ps, fold);
+				break;
+			case FROM_ANOMALIES:
+				push_anomalies(&ps, fold);
+				break;
+			case FROM_EVENT_COUNT:
+				v.type = jbvNumeric;
+				v.val.numeric = int64_to_numeric(event_count);
+				pushJsonbValue(&ps, WJB_VALUE, &v);
+				break;
 		}
-		pushJsonbValue(&ps, WJB_END_OBJECT, NULL);
 	}
-	pushJsonbValue(&ps, WJB_END_ARRAY, NULL);
-
-	push_key(&ps, "anomalies");
-	pushJsonbValue(&ps, WJB_BEGIN_ARRAY, NULL);
-	for (int i = 0; i < fold->nanomalies; i++)
-	{
-		const Anomaly *a = &fold->anomalies[i];
-
-		pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
-		push_key(&ps, "kind");
-		push_cstring(&ps, anomaly_names[a->kind], strlen(anomaly_names[a->kind]));
-		push_key(&ps, "event_id");
-		push_cstring(&ps, a->event_id, a->event_id_len);
-		push_key(&ps, "message");
-		push_cstring(&ps, a->message, a->message_len);
-		pushJsonbValue(&ps, WJB_END_OBJECT, NULL);
-	}
-	pushJsonbValue(&ps, WJB_END_ARRAY, NULL);
-
-	push_key(&ps, "event_count");
-	v.type = jbvNumeric;
-	v.val.numeric = int64_to_numeric(event_count);
-	pushJsonbValue(&ps, WJB_VALUE, &v);
-
 	return JsonbValueToJsonb(pushJsonbValue(&ps, WJB_END_OBJECT, NULL));
 }
 
