@@ -1,6 +1,8 @@
 /* envelope.c: checking an event envelope and reading what the reducer needs */
 #include "mission_audit.h"
 
+#include "mb/pg_wchar.h"
+
 /* An empty object container: what an absent payload defaults to. */
 static const uint32 empty_object = JB_FOBJECT;
 
@@ -91,9 +93,11 @@ ma_report_envelope_error(Jsonb *event)
 	if (JB_ROOT_IS_OBJECT(event) && !JB_ROOT_IS_SCALAR(event) &&
 		id->present && id->value.type == jbvString)
 	{
+		/* at most 64 bytes of the id, cut at a character boundary */
 		appendStringInfoString(&which, " ");
 		ma_append_pyrepr(&which, id->value.val.string.val,
-						 Min(id->value.val.string.len, 64));
+						 pg_mbcliplen(id->value.val.string.val,
+									  id->value.val.string.len, 64));
 	}
 	if (report.count > MAX_DETAIL_VIOLATIONS)
 		appendStringInfo(&report.detail, "; and %d more",

@@ -81,10 +81,13 @@ key_cmp(const char *a, uint32 alen, const char *b, uint32 blen)
  * Per model and backend: its field positions in jsonb key order, so that
  * fields and keys merge like two sorted lists; and the last key layout seen,
  * because consecutive rows of a table nearly always spell the same keys.  An
- * object's keys are stored together ahead of its values, so one memcmp of
- * that area tells whether the last match applies again.
+ * object's keys are stored together ahead of its values, so comparing that
+ * area and the keys' entries (their boundaries: "run_id","mission_id" and
+ * "run_idm","ission_id" share their bytes) tells whether the last match
+ * applies again.
  */
 #define LAYOUT_MAX_BYTES 512
+#define LAYOUT_MAX_KEYS 64
 
 typedef struct ModelCache
 {
@@ -96,6 +99,7 @@ typedef struct ModelCache
 	int			nmatched;
 	int			matched_key[MA_MAX_FIELDS];
 	int			matched_field[MA_MAX_FIELDS];
+	JEntry		key_entries[LAYOUT_MAX_KEYS];	/* where each key ends */
 	char		keys[LAYOUT_MAX_BYTES];
 } ModelCache;
 
@@ -211,14 +215,16 @@ ma_read_fields(const MaModel *model, JsonbContainer *c, MaFound *found)
 			keys_len + JBE_OFFLENFLD(children[i]);
 
 	if (mc->layout_valid && mc->nkeys == n && mc->keys_len == keys_len &&
+		memcmp(mc->key_entries, children, n * sizeof(JEntry)) == 0 &&
 		memcmp(mc->keys, base, keys_len) == 0)
 		nmatched = mc->nmatched;
-	else if (keys_len <= LAYOUT_MAX_BYTES)
+	else if (keys_len <= LAYOUT_MAX_BYTES && n <= LAYOUT_MAX_KEYS)
 	{
 		mc->nmatched = nmatched = match_keys(mc, children, base, n,
 											 mc->matched_key, mc->matched_field);
 		mc->nkeys = n;
 		mc->keys_len = keys_len;
+		memcpy(mc->key_entries, children, n * sizeof(JEntry));
 		memcpy(mc->keys, base, keys_len);
 		mc->layout_valid = true;
 	}
