@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # test.sh: build, install and run every mission_audit test suite on a throwaway PostgreSQL 15 cluster.
 #
-# Usage: scripts/test.sh [regress] [tap] [schemas] [conformance]
+# Usage: scripts/test.sh [regress] [tap] [schemas] [fuzz] [conformance]
 #   With no argument every suite runs; naming suites runs only those.
 #   regress      pg_regress suites (make installcheck); REGRESS="a b" narrows them
 #   tap          pgTAP suites test/*.sql via pg_prove; TAP_TESTS="test/x.sql" narrows them
 #   schemas      scripts/check_schemas.py: the JSON Schemas under a third-party validator
+#   fuzz         fuzz/run.sh --quick: 20,000 hostile inputs, no crash, hang or wrong answer
 #   conformance  scripts/conformance.sh against ../shared/conformance, when present
 # The last line printed is "N passed, N failed" over regression tests, pgTAP assertions and
 # conformance cases; the exit status is non-zero on any failure or when nothing ran.
@@ -117,6 +118,19 @@ run_schemas() {
 	record schemas "$passed" "$failed"
 }
 
+# run_fuzz: the fuzz harness with its CI budget, against this cluster; one test that
+# passes when no input crashed, hung, raised an internal error or got a wrong answer.
+run_fuzz() {
+	local out=$RUN_DIR/fuzz.out rc=0
+	say "fuzz: fuzz/run.sh --quick"
+	bash "$REPO_ROOT/fuzz/run.sh" --quick --server --out "$RUN_DIR/fuzz" 2>&1 | tee "$out" || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		record fuzz 1 0
+	else
+		record fuzz 0 1
+	fi
+}
+
 # run_conformance: cross-check against the shared corpus and count its cases.
 run_conformance() {
 	local out=$RUN_DIR/conformance.out rc=0 passed failed
@@ -175,11 +189,11 @@ summarize() {
 # parse_suites ARG...: print the suites to run, checking their names.
 parse_suites() {
 	local arg
-	[ "$#" -gt 0 ] || set -- regress tap schemas conformance
+	[ "$#" -gt 0 ] || set -- regress tap schemas fuzz conformance
 	for arg in "$@"; do
 		case $arg in
-		regress | tap | schemas | conformance) echo "$arg" ;;
-		*) die "unknown suite '$arg' (expected regress, tap, schemas or conformance)" ;;
+		regress | tap | schemas | fuzz | conformance) echo "$arg" ;;
+		*) die "unknown suite '$arg' (expected regress, tap, schemas, fuzz or conformance)" ;;
 		esac
 	done
 }
