@@ -222,6 +222,11 @@ extern bool ma_check_model(const MaModel *model, const JsonbValue *value,
 						   MaReport *report, MaFound *found);
 extern Jsonb *ma_report_result(MaReport *report, const JsonbValue *event_type);
 
+/* jsonb output (jsonb_out.c) */
+extern void ma_push_key(JsonbParseState **ps, const char *key);
+extern void ma_push_string(JsonbParseState **ps, const char *s, int len);
+extern void ma_push_null(JsonbParseState **ps);
+
 /* ---------------------------------------------------------------------
  * Envelopes (envelope.c)
  * ---------------------------------------------------------------------

@@ -457,37 +457,6 @@ fold_event(Fold *fold, const MaRecord *rec)
  * ---------------------------------------------------------------------
  */
 
-static void
-push_key(JsonbParseState **ps, const char *key)
-{
-	JsonbValue	k;
-
-	k.type = jbvString;
-	k.val.string.val = (char *) key;
-	k.val.string.len = strlen(key);
-	pushJsonbValue(ps, WJB_KEY, &k);
-}
-
-static void
-push_null(JsonbParseState **ps)
-{
-	JsonbValue	v;
-
-	v.type = jbvNull;
-	pushJsonbValue(ps, WJB_VALUE, &v);
-}
-
-static void
-push_cstring(JsonbParseState **ps, const char *s, int len)
-{
-	JsonbValue	v;
-
-	v.type = jbvString;
-	v.val.string.val = (char *) s;
-	v.val.string.len = len;
-	pushJsonbValue(ps, WJB_VALUE, &v);
-}
-
 /*
  * Push an object in its normalized form: every declared field of the model
  * (absent ones null), nested models recursively, integers as integers, and
@@ -506,9 +475,9 @@ push_normalized(JsonbParseState **ps, const MaModel *model, const JsonbValue *va
 		const MaField *f = &model->fields[order[i]];	/* jsonb order, as above */
 		JsonbValue *v = &found[order[i]].value;
 
-		push_key(ps, f->name);
+		ma_push_key(ps, f->name);
 		if (!found[order[i]].present || v->type == jbvNull)
-			push_null(ps);
+			ma_push_null(ps);
 		else if (f->kind == MA_MODEL)
 			push_normalized(ps, f->model, v);
 		else
@@ -528,7 +497,7 @@ push_slot(JsonbParseState **ps, const MaPacked *p, bool artifact)
 
 	if (p == NULL)
 	{
-		push_null(ps);
+		ma_push_null(ps);
 		return;
 	}
 	ma_packed_to_jsonb_value(p, &v);
@@ -605,7 +574,7 @@ push_pending(JsonbParseState **ps, const Fold *fold)
 		pushJsonbValue(ps, WJB_BEGIN_OBJECT, NULL);
 		for (int k = 0; k < lengthof(pending_keys); k++)
 		{
-			push_key(ps, pending_keys[k].key);
+			ma_push_key(ps, pending_keys[k].key);
 			push_slot(ps, values[pending_keys[k].slot], false);
 		}
 		pushJsonbValue(ps, WJB_END_OBJECT, NULL);
@@ -623,12 +592,12 @@ push_anomalies(JsonbParseState **ps, const Fold *fold)
 
 		/* keys in jsonb order */
 		pushJsonbValue(ps, WJB_BEGIN_OBJECT, NULL);
-		push_key(ps, "kind");
-		push_cstring(ps, anomaly_names[a->kind], strlen(anomaly_names[a->kind]));
-		push_key(ps, "message");
-		push_cstring(ps, a->message, a->message_len);
-		push_key(ps, "event_id");
-		push_cstring(ps, a->event_id, a->event_id_len);
+		ma_push_key(ps, "kind");
+		ma_push_string(ps, anomaly_names[a->kind], strlen(anomaly_names[a->kind]));
+		ma_push_key(ps, "message");
+		ma_push_string(ps, a->message, a->message_len);
+		ma_push_key(ps, "event_id");
+		ma_push_string(ps, a->event_id, a->event_id_len);
 		pushJsonbValue(ps, WJB_END_OBJECT, NULL);
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
@@ -645,7 +614,7 @@ fold_to_jsonb(const Fold *fold, int64 event_count)
 	pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
 	for (int i = 0; i < lengthof(state_keys); i++)
 	{
-		push_key(&ps, state_keys[i].key);
+		ma_push_key(&ps, state_keys[i].key);
 		switch (state_keys[i].source)
 		{
 			case FROM_SLOT:
@@ -654,7 +623,7 @@ fold_to_jsonb(const Fold *fold, int64 event_count)
 						  state_keys[i].source == FROM_ARTIFACT_SLOT);
 				break;
 			case FROM_STATUS:
-				push_cstring(&ps, fold->status, strlen(fold->status));
+				ma_push_string(&ps, fold->status, strlen(fold->status));
 				break;
 			case FROM_PENDING:
 				push_pending(&ps, fold);

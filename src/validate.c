@@ -30,32 +30,13 @@ ma_report_init(MaReport *report, bool collect)
 	report->collect = collect;
 	if (collect)
 	{
-		JsonbValue	key;
-
 		/* jsonb sorts keys at the end, so the array can be opened first */
 		initStringInfo(&report->path);
 		initStringInfo(&report->detail);
-		key.type = jbvString;
-		key.val.string.val = "violations";
-		key.val.string.len = 10;
 		pushJsonbValue(&report->pstate, WJB_BEGIN_OBJECT, NULL);
-		pushJsonbValue(&report->pstate, WJB_KEY, &key);
+		ma_push_key(&report->pstate, "violations");
 		pushJsonbValue(&report->pstate, WJB_BEGIN_ARRAY, NULL);
 	}
-}
-
-static void
-push_key_string(JsonbParseState **pstate, const char *key, const char *value)
-{
-	JsonbValue	v;
-
-	v.type = jbvString;
-	v.val.string.val = (char *) key;
-	v.val.string.len = strlen(key);
-	pushJsonbValue(pstate, WJB_KEY, &v);
-	v.val.string.val = (char *) value;
-	v.val.string.len = strlen(value);
-	pushJsonbValue(pstate, WJB_VALUE, &v);
 }
 
 /* Record one violation at the current path, plus field if non-NULL. */
@@ -64,7 +45,6 @@ ma_report_violation(MaReport *report, const char *field, const char *type,
 					const char *message, const JsonbValue *input)
 {
 	StringInfoData where;
-	JsonbValue	key;
 
 	report->count++;
 	if (!report->collect)
@@ -89,13 +69,13 @@ ma_report_violation(MaReport *report, const char *field, const char *type,
 
 	/* the parse state keeps pointers until the end: hand it lasting copies */
 	pushJsonbValue(&report->pstate, WJB_BEGIN_OBJECT, NULL);
-	push_key_string(&report->pstate, "field", where.data);
-	push_key_string(&report->pstate, "type", type);
-	push_key_string(&report->pstate, "message", pstrdup(message));
-	key.type = jbvString;
-	key.val.string.val = "input";
-	key.val.string.len = 5;
-	pushJsonbValue(&report->pstate, WJB_KEY, &key);
+	ma_push_key(&report->pstate, "field");
+	ma_push_string(&report->pstate, where.data, where.len);
+	ma_push_key(&report->pstate, "type");
+	ma_push_string(&report->pstate, type, strlen(type));
+	ma_push_key(&report->pstate, "message");
+	ma_push_string(&report->pstate, pstrdup(message), strlen(message));
+	ma_push_key(&report->pstate, "input");
 	pushJsonbValue(&report->pstate, WJB_VALUE, (JsonbValue *) input);
 	pushJsonbValue(&report->pstate, WJB_END_OBJECT, NULL);
 }
@@ -486,23 +466,14 @@ ma_report_result(MaReport *report, const JsonbValue *event_type)
 	JsonbValue	v;
 
 	pushJsonbValue(pstate, WJB_END_ARRAY, NULL);
-	v.type = jbvString;
-	v.val.string.val = "valid";
-	v.val.string.len = 5;
-	pushJsonbValue(pstate, WJB_KEY, &v);
+	ma_push_key(pstate, "valid");
 	v.type = jbvBool;
 	v.val.boolean = (report->count == 0);
 	pushJsonbValue(pstate, WJB_VALUE, &v);
-	v.type = jbvString;
-	v.val.string.val = "event_type";
-	v.val.string.len = 10;
-	pushJsonbValue(pstate, WJB_KEY, &v);
+	ma_push_key(pstate, "event_type");
 	if (event_type && event_type->type == jbvString)
 		pushJsonbValue(pstate, WJB_VALUE, (JsonbValue *) event_type);
 	else
-	{
-		v.type = jbvNull;
-		pushJsonbValue(pstate, WJB_VALUE, &v);
-	}
+		ma_push_null(pstate);
 	return JsonbValueToJsonb(pushJsonbValue(pstate, WJB_END_OBJECT, NULL));
 }

@@ -151,28 +151,6 @@ mission_audit_event_is_valid(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(ma_check_envelope(event, &report, NULL));
 }
 
-static void
-push_key(JsonbParseState **pstate, const char *key)
-{
-	JsonbValue	k;
-
-	k.type = jbvString;
-	k.val.string.val = (char *) key;
-	k.val.string.len = strlen(key);
-	pushJsonbValue(pstate, WJB_KEY, &k);
-}
-
-static void
-push_string_value(JsonbParseState **pstate, const char *s, int len)
-{
-	JsonbValue	v;
-
-	v.type = jbvString;
-	v.val.string.val = (char *) s;
-	v.val.string.len = len;
-	pushJsonbValue(pstate, WJB_VALUE, &v);
-}
-
 /* An id field's normalized value, or null when absent or null. */
 static void
 push_normalized_id(JsonbParseState **pstate, const MaFound *found)
@@ -181,14 +159,9 @@ push_normalized_id(JsonbParseState **pstate, const MaFound *found)
 
 	if (found->present && found->value.type == jbvString &&
 		ma_parse_event_id(found->value.val.string.val, found->value.val.string.len, &id, NULL))
-		push_string_value(pstate, pnstrdup(id.text, id.len), id.len);	/* outlives id */
+		ma_push_string(pstate, pnstrdup(id.text, id.len), id.len);	/* outlives id */
 	else
-	{
-		JsonbValue	null;
-
-		null.type = jbvNull;
-		pushJsonbValue(pstate, WJB_VALUE, &null);
-	}
+		ma_push_null(pstate);
 }
 
 static void
@@ -250,7 +223,7 @@ mission_audit_normalize_event(PG_FUNCTION_ARGS)
 	{
 		const MaField *field = &ma_envelope_model.fields[i];
 
-		push_key(&pstate, field->name);
+		ma_push_key(&pstate, field->name);
 		switch ((MaEnvelopeField) i)
 		{
 			case ENV_EVENT_ID:
@@ -268,7 +241,7 @@ mission_audit_normalize_event(PG_FUNCTION_ARGS)
 				if (f[i].present)
 					pushJsonbValue(&pstate, WJB_VALUE, (JsonbValue *) &f[i].value);
 				else
-					push_string_value(&pstate, "1.0.0", 5);
+					ma_push_string(&pstate, "1.0.0", 5);
 				break;
 			case ENV_PAYLOAD:
 				if (f[i].present)
