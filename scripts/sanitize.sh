@@ -258,12 +258,13 @@ fi
 stop_server
 UBSAN=$(cat "$WORK"/san.ubsan* 2>/dev/null | grep -E 'runtime error:|SUMMARY: UndefinedBehaviorSanitizer' || true)
 LOGBAD=$(grep -E 'runtime error:|terminated by signal|PANIC|TRAP:' "$LOG" || true)
-# memcheck: error blocks are separated by a bare "==pid==" line; ours when a frame names the .so
+# memcheck: error blocks are separated by a bare "==pid==" line; ours when a frame is in the
+# .so (its path, a mission_audit_* entry point or an ma_* helper)
 vg_blocks() { # FILE ours|other: print the error blocks of that kind
 	awk -v want="$2" '
 		function flush() {
 			if (blk ~ /(Invalid (read|write|free)|uninitialised|Mismatched|overlap|unaddressable|Jump to the invalid)/ &&
-				((blk ~ /mission_audit/) == (want == "ours")))
+				((blk ~ /mission_audit| ma_[a-z0-9_]+ \(/) == (want == "ours")))
 				printf "%s\n", blk
 			blk = ""
 		}
@@ -285,6 +286,10 @@ for f in "$WORK"/vg.*; do
 		vg_blocks "$f" other >"$WORK/other-$(basename "$f")"
 	fi
 done
+if [ "$VALGRIND" = 1 ] && ! grep -qs 'Memcheck, a memory error detector' "$WORK"/vg.*; then
+	FAILED=1
+	say "memcheck wrote no report: valgrind did not run"
+fi
 [ "$VALGRIND" = 0 ] || say "memcheck: $(ls "$WORK"/vg.* 2>/dev/null | wc -l) processes checked;" \
 	"$VG_OURS with errors through mission_audit.so, $VG_OTHER with errors elsewhere only (not failed)"
 if [ -n "$UBSAN" ] || [ -n "$LOGBAD" ] || [ "$VG_OURS" != 0 ]; then

@@ -159,6 +159,8 @@ ma_event_kind(const char *type, int len)
 
 	if (len < prefix || memcmp(type, family, prefix) != 0)
 		return EK_FOREIGN;
+	if (len == prefix)
+		return EK_UNRECOGNIZED;
 	for (int i = 0; i < MA_NUM_AUDIT_TYPES; i++)
 	{
 		const char *name = ma_event_type_names[i];

@@ -193,6 +193,7 @@ typedef struct MaReport
 	bool		collect;
 	int			count;
 	StringInfoData path;		/* dotted path of the value being checked */
+	StringInfoData scratch;		/* for building one violation's field */
 	JsonbParseState *pstate;	/* open array of violations when collecting */
 	int			max_detail;		/* for error details: how many to keep */
 	StringInfoData detail;		/* "field: message" lines, when max_detail */

@@ -1,6 +1,7 @@
 /* validate.c: one walker that checks a JSON value against a model's field table */
 #include "mission_audit.h"
 
+#include "miscadmin.h"
 #include "utils/builtins.h"
 
 /*
@@ -32,6 +33,7 @@ ma_report_init(MaReport *report, bool collect)
 	{
 		/* jsonb sorts keys at the end, so the array can be opened first */
 		initStringInfo(&report->path);
+		initStringInfo(&report->scratch);
 		initStringInfo(&report->detail);
 		pushJsonbValue(&report->pstate, WJB_BEGIN_OBJECT, NULL);
 		ma_push_key(&report->pstate, "violations");
@@ -44,19 +46,21 @@ void
 ma_report_violation(MaReport *report, const char *field, const char *type,
 					const char *message, const JsonbValue *input)
 {
-	StringInfoData where;
+	StringInfo	where = &report->scratch;
 
 	report->count++;
 	if (!report->collect)
 		return;
 
-	initStringInfo(&where);
-	appendBinaryStringInfo(&where, report->path.data, report->path.len);
+	/* a payload may hold a million bad items: one scratch buffer, exact copies */
+	CHECK_FOR_INTERRUPTS();
+	resetStringInfo(where);
+	appendBinaryStringInfo(where, report->path.data, report->path.len);
 	if (field)
 	{
-		if (where.len > 0)
-			appendStringInfoChar(&where, '.');
-		appendStringInfoString(&where, field);
+		if (where->len > 0)
+			appendStringInfoChar(where, '.');
+		appendStringInfoString(where, field);
 	}
 
 	if (report->max_detail > 0)
@@ -64,13 +68,13 @@ ma_report_violation(MaReport *report, const char *field, const char *type,
 		if (report->count <= report->max_detail)
 			appendStringInfo(&report->detail, "%s%s: %s (%s)",
 							 report->count > 1 ? "; " : "",
-							 where.len ? where.data : "(root)", message, type);
+							 where->len ? where->data : "(root)", message, type);
 	}
 
 	/* the parse state keeps pointers until the end: hand it lasting copies */
 	pushJsonbValue(&report->pstate, WJB_BEGIN_OBJECT, NULL);
 	ma_push_key(&report->pstate, "field");
-	ma_push_string(&report->pstate, where.data, where.len);
+	ma_push_string(&report->pstate, pnstrdup(where->data, where->len), where->len);
 	ma_push_key(&report->pstate, "type");
 	ma_push_string(&report->pstate, type, strlen(type));
 	ma_push_key(&report->pstate, "message");
