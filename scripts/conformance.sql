@@ -4,36 +4,13 @@
 
 -- Wrappers turn an ERROR of the extension into {"conformance_error": message}, so one bad case
 -- is reported as a mismatch instead of ending the run.
-CREATE FUNCTION pg_temp.try_validate(event_type text, payload jsonb) RETURNS jsonb
+CREATE FUNCTION pg_temp.try(query text, arg jsonb, type_arg text DEFAULT NULL) RETURNS jsonb
 LANGUAGE plpgsql AS $$
+DECLARE
+	result jsonb;
 BEGIN
-	RETURN coalesce(mission_audit_validate(event_type, payload),
-					'{"conformance_error": "returned NULL"}');
-EXCEPTION WHEN OTHERS THEN
-	RETURN jsonb_build_object('conformance_error', SQLSTATE || ': ' || SQLERRM);
-END $$;
-
-CREATE FUNCTION pg_temp.try_validate_event(event jsonb) RETURNS jsonb
-LANGUAGE plpgsql AS $$
-BEGIN
-	RETURN coalesce(mission_audit_validate_event(event), '{"conformance_error": "returned NULL"}');
-EXCEPTION WHEN OTHERS THEN
-	RETURN jsonb_build_object('conformance_error', SQLSTATE || ': ' || SQLERRM);
-END $$;
-
-CREATE FUNCTION pg_temp.try_reduce_agg(events jsonb) RETURNS jsonb
-LANGUAGE plpgsql AS $$
-BEGIN
-	RETURN coalesce((SELECT mission_audit_reduce(e) FROM jsonb_array_elements(events) e),
-					'{"conformance_error": "returned NULL"}');
-EXCEPTION WHEN OTHERS THEN
-	RETURN jsonb_build_object('conformance_error', SQLSTATE || ': ' || SQLERRM);
-END $$;
-
-CREATE FUNCTION pg_temp.try_reduce_events(events jsonb) RETURNS jsonb
-LANGUAGE plpgsql AS $$
-BEGIN
-	RETURN coalesce(mission_audit_reduce_events(events), '{"conformance_error": "returned NULL"}');
+	EXECUTE query INTO result USING arg, type_arg;
+	RETURN coalesce(result, '{"conformance_error": "returned NULL"}');
 EXCEPTION WHEN OTHERS THEN
 	RETURN jsonb_build_object('conformance_error', SQLSTATE || ': ' || SQLERRM);
 END $$;
@@ -114,7 +91,7 @@ CREATE TEMP TABLE tally (file text, n int);
 -- payload_cases.jsonl
 CREATE TEMP TABLE payload_case AS
 	SELECT n, c->>'id' AS id, c->'expected' AS expected,
-		   pg_temp.try_validate(c->>'event_type', c->'payload') AS ours
+		   pg_temp.try('SELECT mission_audit_validate($2, $1)', c->'payload', c->>'event_type') AS ours
 	FROM payload_raw, LATERAL (SELECT line::jsonb AS c) x
 	WHERE line <> '';
 INSERT INTO tally SELECT 'payload_cases.jsonl', n FROM payload_case;
@@ -126,7 +103,7 @@ INSERT INTO problem (file, n, id, problem)
 
 -- envelope_cases.jsonl
 CREATE TEMP TABLE envelope_case AS
-	SELECT n, c->>'id' AS id, c->'expected' AS expected, pg_temp.try_validate_event(c->'event') AS ours
+	SELECT n, c->>'id' AS id, c->'expected' AS expected, pg_temp.try('SELECT mission_audit_validate_event($1)', c->'event') AS ours
 	FROM envelope_raw, LATERAL (SELECT line::jsonb AS c) x
 	WHERE line <> '';
 INSERT INTO tally SELECT 'envelope_cases.jsonl', n FROM envelope_case;
@@ -139,8 +116,8 @@ INSERT INTO problem (file, n, id, problem)
 -- reduce_cases.jsonl: the aggregate and the array function must both give the expected state.
 CREATE TEMP TABLE reduce_case AS
 	SELECT n, c->>'id' AS id, c->'expected' AS expected,
-		   pg_temp.try_reduce_agg(c->'events') AS ours_agg,
-		   pg_temp.try_reduce_events(c->'events') AS ours_events
+		   pg_temp.try('SELECT mission_audit_reduce(e) FROM jsonb_array_elements($1) e', c->'events') AS ours_agg,
+		   pg_temp.try('SELECT mission_audit_reduce_events($1)', c->'events') AS ours_events
 	FROM reduce_raw, LATERAL (SELECT line::jsonb AS c) x
 	WHERE line <> '';
 INSERT INTO tally SELECT 'reduce_cases.jsonl', n FROM reduce_case;
