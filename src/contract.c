@@ -189,3 +189,26 @@ ma_event_kind_or_error(text *event_type)
 						 "MissionAuditFailed.")));
 	return kind;
 }
+
+const char *const ma_contract_names[MA_NUM_CONTRACTS] = {
+	[MA_CONTRACT_2_5_0] = "2.5.0",
+	[MA_CONTRACT_3_0_0] = "3.0.0",
+};
+
+/* The id of a contract named by a SQL argument; ERROR for any other text. */
+MaContractId
+ma_contract_from_text(text *name)
+{
+	const char *s = VARDATA_ANY(name);
+	int			len = VARSIZE_ANY_EXHDR(name);
+
+	for (int i = 0; i < MA_NUM_CONTRACTS; i++)
+		if (strlen(ma_contract_names[i]) == len &&
+			memcmp(ma_contract_names[i], s, len) == 0)
+			return (MaContractId) i;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown mission audit contract \"%s\"", text_to_cstring(name)),
+			 errhint("Use one of 2.5.0, 3.0.0 (see mission_audit_contracts()).")));
+	return MA_CONTRACT_2_5_0;	/* keep compiler quiet */
+}

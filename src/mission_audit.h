@@ -13,6 +13,20 @@
  * ---------------------------------------------------------------------
  */
 
+/*
+ * The contracts this extension implements, by id.  The id, not the name,
+ * travels in reduce states; contract.c maps names to ids.
+ */
+typedef enum MaContractId
+{
+	MA_CONTRACT_2_5_0 = 0,		/* feature_slug; unknown keys ignored */
+	MA_CONTRACT_3_0_0,			/* the mission contract cutover */
+	MA_NUM_CONTRACTS
+} MaContractId;
+
+extern const char *const ma_contract_names[MA_NUM_CONTRACTS];
+extern MaContractId ma_contract_from_text(text *name);
+
 /* How a field's JSON value is checked. */
 typedef enum MaKind
 {

@@ -49,6 +49,7 @@ typedef struct MaPacked
 struct MaReduceState
 {
 	MemoryContext cxt;			/* the aggregate's context: everything lives here */
+	MaContractId contract;		/* what every added event was checked against */
 	int64		nevents;
 	int64		capacity;
 	MaRecord  **events;
