@@ -1,15 +1,18 @@
 # Makefile: PGXS build of the mission_audit extension.
 
 EXTENSION = mission_audit
-EXTVERSION = 2.5.0
+EXTVERSION = 2.6.0
 MODULE_big = mission_audit
 OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
 PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
 
-# The install script is built from a template so the shipped JSON Schemas
-# are spliced in verbatim from fixtures/schemas (one source of truth).
-DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+# The install script and the update script into it are built from templates
+# so the shipped JSON Schemas are spliced in verbatim from fixtures (one source
+# of truth).  Older install scripts are kept as released, so ALTER EXTENSION
+# UPDATE can be walked from them.
+DATA = $(EXTENSION)--2.5.0.sql
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--2.5.0--$(EXTVERSION).sql
 EXTRA_CLEAN = $(DATA_built)
 
 # pg_regress suites: sql/<name>.sql -> expected/<name>.out, run in this order.
@@ -27,6 +30,9 @@ $(OBJS): $(wildcard src/*.h)
 SCHEMA_FILES = $(wildcard fixtures/schemas/*.json)
 
 $(EXTENSION)--$(EXTVERSION).sql: src/$(EXTENSION).sql.in $(SCHEMA_FILES) scripts/splice_schemas.sh
+	sh scripts/splice_schemas.sh $< fixtures/schemas > $@
+
+$(EXTENSION)--2.5.0--$(EXTVERSION).sql: src/$(EXTENSION)--2.5.0--$(EXTVERSION).sql.in $(SCHEMA_FILES) scripts/splice_schemas.sh
 	sh scripts/splice_schemas.sh $< fixtures/schemas > $@
 
 # The conformance suite (fixtures, manifest, schemas) ships with the extension
