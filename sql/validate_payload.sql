@@ -238,7 +238,7 @@ SELECT with_value('MissionAuditCompleted', 'findings_count', '3.5');
 SELECT with_value('MissionAuditCompleted', 'findings_count', '0.5');
 SELECT with_value('MissionAuditCompleted', 'findings_count', '1e-2');
 SELECT with_value('MissionAuditCompleted', 'findings_count', '-0.5');
--- booleans and strings are never integers: int_type for a boolean or a string pydantic would read as an integer (spaces, sign, ".0", "_" between digits), int_parsing for any other string
+-- booleans and strings are never integers: int_type for a boolean or a string pydantic would read as an integer (spaces, sign, ".0", "_" between digits), greater_than_equal when that reading is below the minimum (as pydantic reports it), int_parsing for any other string
 SELECT with_value('MissionAuditCompleted', 'findings_count', 'true');
 SELECT with_value('MissionAuditCompleted', 'findings_count', 'false');
 SELECT with_value('MissionAuditCompleted', 'findings_count', '"3"');

@@ -1,115 +1,34 @@
-/* contract.c: the Mission Audit Lifecycle contract 2.5.0 as field tables */
-#include "mission_audit.h"
+/* contract.c: what the contracts share: event types, literal lists, nested refs, lookup by name */
+#include "contract_tables.h"
 
+#include "fmgr.h"
 #include "utils/builtins.h"
 
-/*
- * Field constructors.  Each table below lists a model's fields in pydantic
- * declaration order, which is the order violations are reported in.
- */
-#define STR(n, req, nul, minlen, slot_) \
-	{ .name = (n), .name_len = sizeof(n) - 1, .kind = MA_STRING, .required = (req), .nullable = (nul), \
-	  .min_length = (minlen), .slot = (slot_) }
-#define INT_MIN0(n, req, nul, slot_) \
-	{ .name = (n), .name_len = sizeof(n) - 1, .kind = MA_INTEGER, .required = (req), .nullable = (nul), \
-	  .has_minimum = true, .minimum = 0, .slot = (slot_) }
-#define CHOICE(n, k, lits, req, nul, slot_) \
-	{ .name = (n), .name_len = sizeof(n) - 1, .kind = (k), .required = (req), .nullable = (nul), \
-	  .literals = (lits), .slot = (slot_) }
-#define SUBMODEL(n, m, req, nul, slot_) \
-	{ .name = (n), .name_len = sizeof(n) - 1, .kind = MA_MODEL, .required = (req), .nullable = (nul), \
-	  .model = &(m), .slot = (slot_) }
-#define OF_KIND(n, k, req, nul) \
-	{ .name = (n), .name_len = sizeof(n) - 1, .kind = (k), .required = (req), .nullable = (nul) }
-#define MODEL(name, fields) { (name), (fields), lengthof(fields) }
-
-static const char *const trigger_modes[] = {"manual", "post_merge", NULL};
-static const char *const enforcement_modes[] = {"advisory", "blocking", NULL};
-static const char *const severities[] = {"info", "warning", "error", "critical", NULL};
-static const char *const verdicts[] = {"pass", "pass_with_warnings", "fail",
+const char *const ma_trigger_modes[] = {"manual", "post_merge", NULL};
+const char *const ma_enforcement_modes[] = {"advisory", "blocking", NULL};
+const char *const ma_severities[] = {"info", "warning", "error", "critical", NULL};
+const char *const ma_verdicts[] = {"pass", "pass_with_warnings", "fail",
 "blocked_decision_required", NULL};
-static const char *const hash_algorithms[] = {"sha256", "sha512", "md5", NULL};
-static const char *const actor_kinds[] = {"human", "llm", "system", NULL};
+const char *const ma_hash_algorithms[] = {"sha256", "sha512", "md5", NULL};
+const char *const ma_actor_kinds[] = {"human", "llm", "system", NULL};
 
-/* Nested references --------------------------------------------------- */
+/* ContentHashRef and ProvenanceRef: the same fields in every contract */
 
-static const MaField content_hash_fields[] = {
+const MaField ma_content_hash_fields[4] = {
 	STR("hash", true, false, 1, SLOT_NONE),
-	CHOICE("algorithm", MA_LITERAL, hash_algorithms, true, false, SLOT_NONE),
+	CHOICE("algorithm", MA_LITERAL, ma_hash_algorithms, true, false, SLOT_NONE),
 	INT_MIN0("size_bytes", false, true, SLOT_NONE),
 	STR("encoding", false, true, 0, SLOT_NONE),
 };
-static const MaModel content_hash_model = MODEL("ContentHashRef", content_hash_fields);
 
-static const MaField provenance_fields[] = {
+const MaField ma_provenance_fields[6] = {
 	OF_KIND("source_event_ids", MA_STRING_TUPLE, false, true),
 	STR("git_sha", false, true, 0, SLOT_NONE),
 	STR("git_ref", false, true, 0, SLOT_NONE),
 	STR("actor_id", false, true, 0, SLOT_NONE),
-	CHOICE("actor_kind", MA_LITERAL, actor_kinds, false, true, SLOT_NONE),
+	CHOICE("actor_kind", MA_LITERAL, ma_actor_kinds, false, true, SLOT_NONE),
 	STR("revised_at", false, true, 0, SLOT_NONE),
 };
-static const MaModel provenance_model = MODEL("ProvenanceRef", provenance_fields);
-
-static const MaField artifact_ref_fields[] = {
-	STR("report_path", true, false, 1, SLOT_NONE),
-	SUBMODEL("content_hash", content_hash_model, true, false, SLOT_NONE),
-	SUBMODEL("provenance", provenance_model, true, false, SLOT_NONE),
-};
-const MaModel ma_artifact_ref_model = MODEL("AuditArtifactRef", artifact_ref_fields);
-
-/* Payloads: four common fields, then each type's own ---------------------- */
-
-#define COMMON_FIELDS \
-	STR("mission_id", true, false, 1, SLOT_MISSION_ID), \
-	STR("run_id", true, false, 1, SLOT_RUN_ID), \
-	STR("feature_slug", true, false, 1, SLOT_FEATURE_SLUG), \
-	STR("actor", true, false, 1, SLOT_NONE)
-
-static const MaField requested_fields[] = {
-	COMMON_FIELDS,
-	CHOICE("trigger_mode", MA_LITERAL, trigger_modes, true, false, SLOT_TRIGGER_MODE),
-	{.name = "audit_scope", .name_len = 11, .kind = MA_STRING_LIST, .required = true,
-	.min_length = 1, .slot = SLOT_AUDIT_SCOPE},
-	CHOICE("enforcement_mode", MA_LITERAL, enforcement_modes, true, false, SLOT_ENFORCEMENT_MODE),
-};
-
-static const MaField started_fields[] = {
-	COMMON_FIELDS,
-	STR("audit_scope_hash", true, false, 1, SLOT_AUDIT_SCOPE_HASH),
-};
-
-static const MaField decision_requested_fields[] = {
-	COMMON_FIELDS,
-	STR("decision_id", true, false, 1, SLOT_DECISION_ID),
-	STR("question", true, false, 0, SLOT_QUESTION),
-	STR("context_summary", true, false, 0, SLOT_CONTEXT_SUMMARY),
-	CHOICE("severity", MA_ENUM, severities, true, false, SLOT_SEVERITY),
-};
-
-static const MaField completed_fields[] = {
-	COMMON_FIELDS,
-	CHOICE("verdict", MA_ENUM, verdicts, true, false, SLOT_VERDICT),
-	CHOICE("severity", MA_ENUM, severities, true, false, SLOT_SEVERITY),
-	INT_MIN0("findings_count", true, false, SLOT_FINDINGS_COUNT),
-	SUBMODEL("artifact_ref", ma_artifact_ref_model, true, false, SLOT_ARTIFACT_REF),
-	STR("summary", true, false, 0, SLOT_SUMMARY),
-};
-
-static const MaField failed_fields[] = {
-	COMMON_FIELDS,
-	STR("error_code", true, false, 1, SLOT_ERROR_CODE),
-	STR("error_message", true, false, 0, SLOT_ERROR_MESSAGE),
-	SUBMODEL("partial_artifact_ref", ma_artifact_ref_model, false, true,
-			 SLOT_PARTIAL_ARTIFACT_REF),
-};
-
-static const MaModel requested_model = MODEL("MissionAuditRequestedPayload", requested_fields);
-static const MaModel started_model = MODEL("MissionAuditStartedPayload", started_fields);
-static const MaModel decision_requested_model =
-MODEL("MissionAuditDecisionRequestedPayload", decision_requested_fields);
-static const MaModel completed_model = MODEL("MissionAuditCompletedPayload", completed_fields);
-static const MaModel failed_model = MODEL("MissionAuditFailedPayload", failed_fields);
 
 const char *const ma_event_type_names[MA_NUM_AUDIT_TYPES] = {
 	[EK_REQUESTED] = "MissionAuditRequested",
@@ -118,36 +37,6 @@ const char *const ma_event_type_names[MA_NUM_AUDIT_TYPES] = {
 	[EK_COMPLETED] = "MissionAuditCompleted",
 	[EK_FAILED] = "MissionAuditFailed",
 };
-
-const MaModel *const ma_payload_models[MA_NUM_AUDIT_TYPES] = {
-	[EK_REQUESTED] = &requested_model,
-	[EK_STARTED] = &started_model,
-	[EK_DECISION_REQUESTED] = &decision_requested_model,
-	[EK_COMPLETED] = &completed_model,
-	[EK_FAILED] = &failed_model,
-};
-
-/* The event envelope, shared by every family --------------------------- */
-
-static const MaField envelope_fields[ENV_NFIELDS] = {
-	[ENV_EVENT_ID] = OF_KIND("event_id", MA_EVENT_ID, true, false),
-	[ENV_EVENT_TYPE] = STR("event_type", true, false, 1, SLOT_NONE),
-	[ENV_AGGREGATE_ID] = STR("aggregate_id", true, false, 1, SLOT_NONE),
-	[ENV_PAYLOAD] = OF_KIND("payload", MA_DICT, false, false),
-	[ENV_TIMESTAMP] = OF_KIND("timestamp", MA_TIMESTAMP, true, false),
-	[ENV_NODE_ID] = STR("node_id", true, false, 1, SLOT_NONE),
-	[ENV_LAMPORT_CLOCK] = INT_MIN0("lamport_clock", true, false, SLOT_NONE),
-	[ENV_CAUSATION_ID] = OF_KIND("causation_id", MA_EVENT_ID, false, true),
-	[ENV_PROJECT_UUID] = OF_KIND("project_uuid", MA_UUID, true, false),
-	[ENV_PROJECT_SLUG] = STR("project_slug", false, true, 0, SLOT_NONE),
-	[ENV_CORRELATION_ID] = OF_KIND("correlation_id", MA_EVENT_ID, true, false),
-	[ENV_SCHEMA_VERSION] = OF_KIND("schema_version", MA_VERSION, false, false),
-	[ENV_DATA_TIER] = {.name = "data_tier", .name_len = 9, .kind = MA_INTEGER,
-		.has_minimum = true, .minimum = 0, .has_maximum = true, .maximum = 4},
-};
-const MaModel ma_envelope_model = MODEL("Event", envelope_fields);
-
-StaticAssertDecl(ENV_NFIELDS <= MA_MAX_FIELDS, "MA_MAX_FIELDS must hold the envelope");
 
 /* The audit kind of an event_type string. */
 MaEventKind
@@ -211,4 +100,40 @@ ma_contract_from_text(text *name)
 			 errmsg("unknown mission audit contract \"%s\"", text_to_cstring(name)),
 			 errhint("Use one of 2.5.0, 3.0.0 (see mission_audit_contracts()).")));
 	return MA_CONTRACT_2_5_0;	/* keep compiler quiet */
+}
+
+/* A contract's tables by id. */
+const MaContract *
+ma_contract(MaContractId id)
+{
+	static const MaContract *const contracts[MA_NUM_CONTRACTS] = {
+		[MA_CONTRACT_2_5_0] = &ma_contract_2_5_0,
+		[MA_CONTRACT_3_0_0] = &ma_contract_3_0_0,
+	};
+
+	if ((int) id < 0 || id >= MA_NUM_CONTRACTS)
+		elog(ERROR, "invalid mission audit contract id %d", (int) id);
+	return contracts[id];
+}
+
+/* A contract's tables by a SQL argument's name; ERROR for any other text. */
+const MaContract *
+ma_contract_of_text(text *name)
+{
+	return ma_contract(ma_contract_from_text(name));
+}
+
+StaticAssertDecl(ENV_NFIELDS <= MA_MAX_FIELDS, "MA_MAX_FIELDS must hold the envelope");
+
+/*
+ * The contract a SQL function's optional final argument names: 2.5.0 for
+ * the signatures without it.  Comparing the argument's bytes with the two
+ * names costs less than anything a cache would save.
+ */
+const MaContract *
+ma_contract_arg(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_NARGS() <= argno)
+		return &ma_contract_2_5_0;
+	return ma_contract_of_text(PG_GETARG_TEXT_PP(argno));
 }

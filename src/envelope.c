@@ -9,12 +9,34 @@ static const uint32 empty_object = JB_FOBJECT;
 #define MAX_DETAIL_VIOLATIONS 10
 
 /*
- * Check the envelope and, when its event_type is an audit type and its
- * payload an object (absent means {}), the payload with the "payload."
- * prefix.  On success env (if given) holds the parsed envelope.
+ * The cutover gate's violation, first in the list when the contract has a
+ * gate: field schema_version whatever the rule, as the reference reports it.
+ */
+static bool
+check_cutover(Jsonb *event, MaReport *report)
+{
+	char	   *why;
+	JsonbValue	none;
+
+	if (JB_ROOT_IS_SCALAR(event) || !JB_ROOT_IS_OBJECT(event))
+		return true;			/* not an envelope at all: model_type says so */
+	why = ma_cutover_failure(event, report->collect);
+	if (why == NULL)
+		return true;
+	none.type = jbvNull;
+	ma_report_violation(report, "schema_version", "cutover_policy", why, &none);
+	return false;
+}
+
+/*
+ * Check the envelope against the contract: its cutover gate if it has one,
+ * the envelope model and, when event_type is an audit type and the payload
+ * an object (absent means {}), the payload with the "payload." prefix.  On
+ * success env (if given) holds the parsed envelope.
  */
 bool
-ma_check_envelope(Jsonb *event, MaReport *report, MaEnvelope *env)
+ma_check_envelope(const MaContract *contract, Jsonb *event, MaReport *report,
+				  MaEnvelope *env)
 {
 	JsonbValue	root;
 	MaEnvelope	local;
@@ -30,7 +52,9 @@ ma_check_envelope(Jsonb *event, MaReport *report, MaEnvelope *env)
 	root.val.binary.data = &event->root;
 	root.val.binary.len = VARSIZE(event) - VARHDRSZ;
 
-	if (!ma_check_model(&ma_envelope_model, &root, report, env->fields) &&
+	if (contract->cutover_gate && !check_cutover(event, report) && !report->collect)
+		return false;
+	if (!ma_check_model(contract->envelope_model, &root, report, env->fields) &&
 		!report->collect)
 		return false;
 	if (JB_ROOT_IS_SCALAR(event) || !JB_ROOT_IS_OBJECT(event))
@@ -59,7 +83,7 @@ ma_check_envelope(Jsonb *event, MaReport *report, MaEnvelope *env)
 		{
 			if (report->collect)
 				appendStringInfoString(&report->path, "payload");
-			ma_check_model(ma_payload_models[kind], &value, report, env->payload_fields);
+			ma_check_model(contract->payload_models[kind], &value, report, env->payload_fields);
 			if (report->collect)
 			{
 				report->path.len = old;
@@ -75,7 +99,7 @@ ma_check_envelope(Jsonb *event, MaReport *report, MaEnvelope *env)
  * when it has one, and its first violations.
  */
 void
-ma_report_envelope_error(Jsonb *event)
+ma_report_envelope_error(const MaContract *contract, Jsonb *event)
 {
 	MaReport	report;
 	MaEnvelope	env;
@@ -84,7 +108,7 @@ ma_report_envelope_error(Jsonb *event)
 
 	ma_report_init(&report, true);
 	report.max_detail = MAX_DETAIL_VIOLATIONS;
-	ma_check_envelope(event, &report, &env);
+	ma_check_envelope(contract, event, &report, &env);
 	if (report.count == 0)
 		elog(ERROR, "envelope error raised for a valid envelope");
 

@@ -103,7 +103,7 @@ typedef struct ModelCache
 	char		keys[LAYOUT_MAX_BYTES];
 } ModelCache;
 
-static ModelCache model_caches[16];
+static ModelCache model_caches[32];	/* every model of every contract */
 static int	nmodel_caches = 0;
 
 static ModelCache *
@@ -188,9 +188,10 @@ match_keys(const ModelCache *mc, const JEntry *children, const char *base, uint3
 
 /*
  * Fill found[f] for every field f of model from object container c (an
- * object).  Unknown keys are skipped.
+ * object).  Unknown keys are skipped; the number of keys that matched a
+ * field is returned, so fewer than the object's size means unknown keys.
  */
-void
+int
 ma_read_fields(const MaModel *model, JsonbContainer *c, MaFound *found)
 {
 	uint32		n = JsonContainerSize(c);
@@ -251,4 +252,5 @@ ma_read_fields(const MaModel *model, JsonbContainer *c, MaFound *found)
 		}
 		offset = end;
 	}
+	return nmatched;
 }

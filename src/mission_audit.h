@@ -70,8 +70,14 @@ typedef enum MaSlot
 	SLOT_ERROR_MESSAGE,
 	SLOT_PARTIAL_ARTIFACT_REF,
 	SLOT_TYPE_NAME,				/* event_type of an unrecognized audit event */
+	SLOT_MISSION_SLUG,			/* 3.0.0 identity */
+	SLOT_MISSION_NUMBER,
+	SLOT_MISSION_TYPE,
 	SLOT_COUNT
 } MaSlot;
+
+#define MA_SLOT_BIT(s) (UINT64CONST(1) << (s))
+StaticAssertDecl(SLOT_COUNT <= 64, "slot masks are 64 bits");
 
 struct MaModel;
 
@@ -97,6 +103,8 @@ typedef struct MaModel
 	const char *name;			/* pydantic class name, for model_type */
 	const MaField *fields;
 	int			nfields;
+	bool		forbid_extra;	/* unknown keys are extra_forbidden violations */
+	const int  *order;			/* declaration order of fields[], or NULL: as stored */
 } MaModel;
 
 /* The five audit event types, in contract order. */
@@ -114,11 +122,12 @@ typedef enum MaEventKind
 #define MA_NUM_AUDIT_TYPES 5
 
 extern const char *const ma_event_type_names[MA_NUM_AUDIT_TYPES];
-extern const MaModel *const ma_payload_models[MA_NUM_AUDIT_TYPES];
-extern const MaModel ma_artifact_ref_model;
-extern const MaModel ma_envelope_model;
 
-/* Field positions in ma_envelope_model, in declaration order. */
+/*
+ * Field positions in every contract's envelope model.  Fields a contract
+ * added later come last (their declaration order is the model's order[]);
+ * a model has only the first nfields of these.
+ */
 typedef enum MaEnvelopeField
 {
 	ENV_EVENT_ID = 0,
@@ -134,8 +143,57 @@ typedef enum MaEnvelopeField
 	ENV_CORRELATION_ID,
 	ENV_SCHEMA_VERSION,
 	ENV_DATA_TIER,
+	ENV_BUILD_ID,				/* 3.0.0 */
 	ENV_NFIELDS
 } MaEnvelopeField;
+
+/* Where a reduced-state key's value comes from. */
+typedef enum MaStateSource
+{
+	FROM_SLOT,					/* a value the fold set, or null */
+	FROM_ARTIFACT_SLOT,			/* an artifact ref, normalized */
+	FROM_STATUS,
+	FROM_PENDING,
+	FROM_ANOMALIES,
+	FROM_EVENT_COUNT
+} MaStateSource;
+
+typedef struct MaStateKey
+{
+	const char *key;
+	MaStateSource source;
+	MaSlot		slot;
+} MaStateKey;
+
+#define MA_KIND_BIT(k) (1u << (k))
+
+/*
+ * One contract: its models, the reduced state's keys, and the few rules in
+ * which contracts differ.  validate.c, envelope.c and the reducer read
+ * whichever contract they are handed.
+ */
+typedef struct MaContract
+{
+	MaContractId id;
+	const MaModel *const *payload_models;	/* by MaEventKind */
+	const MaModel *envelope_model;
+	const MaModel *artifact_ref_model;	/* output normalization of refs */
+	const char *schema_version_default; /* normalize_event fills it in */
+	bool		cutover_gate;	/* envelopes pass cutover.c's gate */
+	const MaSlot *identity_slots;	/* Requested sets, backfills fill */
+	int			nidentity_slots;
+	uint64		identity_mask;	/* the same slots, as MA_SLOT_BIT()s */
+	uint32		backfill_kinds; /* kinds filling identity while mission_id is null */
+	const MaStateKey *state_keys;	/* the reduced state, in jsonb key order */
+	int			nstate_keys;
+} MaContract;
+
+extern const MaContract ma_contract_2_5_0;
+extern const MaContract ma_contract_3_0_0;
+extern const MaContract *ma_contract(MaContractId id);
+extern const MaContract *ma_contract_of_text(text *name);
+struct FunctionCallInfoBaseData;
+extern const MaContract *ma_contract_arg(struct FunctionCallInfoBaseData *fcinfo, int argno);
 
 extern MaEventKind ma_event_kind(const char *type, int len);
 extern MaEventKind ma_event_kind_or_error(text *event_type);
@@ -227,7 +285,8 @@ typedef struct MaFound
 
 #define MA_MAX_FIELDS 16		/* the widest model (the envelope) has 13 */
 
-extern void ma_read_fields(const MaModel *model, JsonbContainer *c, MaFound *found);
+extern int	ma_read_fields(const MaModel *model, JsonbContainer *c, MaFound *found);
+extern const char *ma_python_type_name(const JsonbValue *v);
 extern const int *ma_model_key_order(const MaModel *model);
 extern void ma_report_init(MaReport *report, bool collect);
 extern void ma_report_violation(MaReport *report, const char *field,
@@ -255,8 +314,12 @@ typedef struct MaEnvelope
 	MaFound		payload_fields[MA_MAX_FIELDS];	/* by position in the payload model */
 } MaEnvelope;
 
-extern bool ma_check_envelope(Jsonb *event, MaReport *report, MaEnvelope *env);
-extern void ma_report_envelope_error(Jsonb *event) pg_attribute_noreturn();
+extern bool ma_check_envelope(const MaContract *contract, Jsonb *event,
+							  MaReport *report, MaEnvelope *env);
+extern void ma_report_envelope_error(const MaContract *contract, Jsonb *event) pg_attribute_noreturn();
+
+/* The 3.0.0 cutover gate (cutover.c): NULL when it passes, else its message. */
+extern char *ma_cutover_failure(Jsonb *event, bool want_message);
 
 /* ---------------------------------------------------------------------
  * Reducer (reduce_state.c, reduce_fold.c)

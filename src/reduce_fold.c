@@ -215,6 +215,7 @@ typedef struct DecisionSet
 
 typedef struct Fold
 {
+	const MaContract *contract;
 	const char *status;
 	bool		requested_seen;
 	bool		terminal;
@@ -366,11 +367,10 @@ set_slots(Fold *fold, const SlotValues values, const MaSlot *slots, int n)
 	}
 }
 
+/* What each kind sets besides identity, the contract's identity_slots. */
 static const MaSlot requested_sets[] = {
-	SLOT_MISSION_ID, SLOT_RUN_ID, SLOT_FEATURE_SLUG, SLOT_TRIGGER_MODE,
-	SLOT_ENFORCEMENT_MODE, SLOT_AUDIT_SCOPE
+	SLOT_TRIGGER_MODE, SLOT_ENFORCEMENT_MODE, SLOT_AUDIT_SCOPE
 };
-static const MaSlot started_fills[] = {SLOT_MISSION_ID, SLOT_RUN_ID, SLOT_FEATURE_SLUG};
 static const MaSlot started_sets[] = {SLOT_AUDIT_SCOPE_HASH};
 static const MaSlot completed_sets[] = {
 	SLOT_VERDICT, SLOT_SEVERITY, SLOT_FINDINGS_COUNT, SLOT_ARTIFACT_REF, SLOT_SUMMARY
@@ -405,6 +405,13 @@ fold_event(Fold *fold, const MaRecord *rec)
 	if (rec->kind != EK_REQUESTED && !fold->requested_seen)
 		add_anomaly(fold, ANOMALY_BEFORE_REQUESTED, rec, type, type_len);
 
+	/* identity: Requested overwrites it, the contract's backfill kinds fill it */
+	if (rec->kind == EK_REQUESTED ||
+		((fold->contract->backfill_kinds & MA_KIND_BIT(rec->kind)) &&
+		 fold->state[SLOT_MISSION_ID] == NULL))
+		set_slots(fold, values, fold->contract->identity_slots,
+				  fold->contract->nidentity_slots);
+
 	switch ((MaEventKind) rec->kind)
 	{
 		case EK_REQUESTED:
@@ -412,8 +419,6 @@ fold_event(Fold *fold, const MaRecord *rec)
 			set_slots(fold, values, requested_sets, lengthof(requested_sets));
 			break;
 		case EK_STARTED:
-			if (fold->state[SLOT_MISSION_ID] == NULL)
-				set_slots(fold, values, started_fills, lengthof(started_fills));
 			set_slots(fold, values, started_sets, lengthof(started_sets));
 			fold->status = "running";
 			break;
@@ -491,7 +496,7 @@ push_normalized(JsonbParseState **ps, const MaModel *model, const JsonbValue *va
 }
 
 static void
-push_slot(JsonbParseState **ps, const MaPacked *p, bool artifact)
+push_slot(JsonbParseState **ps, const MaPacked *p, const MaModel *artifact)
 {
 	JsonbValue	v;
 
@@ -502,53 +507,10 @@ push_slot(JsonbParseState **ps, const MaPacked *p, bool artifact)
 	}
 	ma_packed_to_jsonb_value(p, &v);
 	if (artifact && v.type == jbvBinary)
-		push_normalized(ps, &ma_artifact_ref_model, &v);
+		push_normalized(ps, artifact, &v);
 	else
 		pushJsonbValue(ps, WJB_VALUE, &v);
 }
-
-/*
- * The reduced state's keys, and where each value comes from.  The table is
- * in jsonb's key order (shorter first, then bytewise): JsonbValueToJsonb
- * sorts an object's pairs, and pairs pushed already sorted cost it one pass
- * instead of a sort per group.
- */
-typedef enum StateSource
-{
-	FROM_SLOT,					/* a value the fold set, or null */
-	FROM_ARTIFACT_SLOT,			/* an artifact ref, normalized */
-	FROM_STATUS,
-	FROM_PENDING,
-	FROM_ANOMALIES,
-	FROM_EVENT_COUNT
-} StateSource;
-
-static const struct
-{
-	const char *key;
-	StateSource source;
-	MaSlot		slot;
-}			state_keys[] = {
-	{"run_id", FROM_SLOT, SLOT_RUN_ID},
-	{"summary", FROM_SLOT, SLOT_SUMMARY},
-	{"verdict", FROM_SLOT, SLOT_VERDICT},
-	{"severity", FROM_SLOT, SLOT_SEVERITY},
-	{"anomalies", FROM_ANOMALIES},
-	{"error_code", FROM_SLOT, SLOT_ERROR_CODE},
-	{"mission_id", FROM_SLOT, SLOT_MISSION_ID},
-	{"audit_scope", FROM_SLOT, SLOT_AUDIT_SCOPE},
-	{"event_count", FROM_EVENT_COUNT},
-	{"artifact_ref", FROM_ARTIFACT_SLOT, SLOT_ARTIFACT_REF},
-	{"audit_status", FROM_STATUS},
-	{"feature_slug", FROM_SLOT, SLOT_FEATURE_SLUG},
-	{"trigger_mode", FROM_SLOT, SLOT_TRIGGER_MODE},
-	{"error_message", FROM_SLOT, SLOT_ERROR_MESSAGE},
-	{"findings_count", FROM_SLOT, SLOT_FINDINGS_COUNT},
-	{"audit_scope_hash", FROM_SLOT, SLOT_AUDIT_SCOPE_HASH},
-	{"enforcement_mode", FROM_SLOT, SLOT_ENFORCEMENT_MODE},
-	{"pending_decisions", FROM_PENDING},
-	{"partial_artifact_ref", FROM_ARTIFACT_SLOT, SLOT_PARTIAL_ARTIFACT_REF},
-};
 
 /* A pending decision's keys (jsonb order) and the slots feeding them. */
 static const struct
@@ -575,7 +537,7 @@ push_pending(JsonbParseState **ps, const Fold *fold)
 		for (int k = 0; k < lengthof(pending_keys); k++)
 		{
 			ma_push_key(ps, pending_keys[k].key);
-			push_slot(ps, values[pending_keys[k].slot], false);
+			push_slot(ps, values[pending_keys[k].slot], NULL);
 		}
 		pushJsonbValue(ps, WJB_END_OBJECT, NULL);
 	}
@@ -611,16 +573,24 @@ fold_to_jsonb(const Fold *fold, int64 event_count)
 	JsonbParseState *ps = NULL;
 	JsonbValue	v;
 
+	/*
+	 * The contract's state keys are in jsonb's key order (shorter first, then
+	 * bytewise): JsonbValueToJsonb sorts an object's pairs, and pairs pushed
+	 * already sorted cost it one pass instead of a sort per group.
+	 */
 	pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
-	for (int i = 0; i < lengthof(state_keys); i++)
+	for (int i = 0; i < fold->contract->nstate_keys; i++)
 	{
-		ma_push_key(&ps, state_keys[i].key);
-		switch (state_keys[i].source)
+		const MaStateKey *sk = &fold->contract->state_keys[i];
+
+		ma_push_key(&ps, sk->key);
+		switch (sk->source)
 		{
 			case FROM_SLOT:
+				push_slot(&ps, fold->state[sk->slot], NULL);
+				break;
 			case FROM_ARTIFACT_SLOT:
-				push_slot(&ps, fold->state[state_keys[i].slot],
-						  state_keys[i].source == FROM_ARTIFACT_SLOT);
+				push_slot(&ps, fold->state[sk->slot], fold->contract->artifact_ref_model);
 				break;
 			case FROM_STATUS:
 				ma_push_string(&ps, fold->status, strlen(fold->status));
@@ -655,6 +625,7 @@ ma_state_finish(MaReduceState *state)
 	int64		kept = 0;
 
 	memset(&fold, 0, sizeof(fold));
+	fold.contract = ma_contract(state ? state->contract : MA_CONTRACT_2_5_0);
 	fold.status = "pending";
 	initStringInfo(&fold.scratch);
 

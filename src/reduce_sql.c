@@ -2,10 +2,13 @@
 #include "reduce.h"
 
 #include "fmgr.h"
+#include "nodes/primnodes.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
 PG_FUNCTION_INFO_V1(mission_audit_reduce_transfn);
+PG_FUNCTION_INFO_V1(mission_audit_reduce_contract_transfn);
+PG_FUNCTION_INFO_V1(mission_audit_reduce_contract_finalfn);
 PG_FUNCTION_INFO_V1(mission_audit_reduce_combinefn);
 PG_FUNCTION_INFO_V1(mission_audit_reduce_serialfn);
 PG_FUNCTION_INFO_V1(mission_audit_reduce_deserialfn);
@@ -41,6 +44,90 @@ mission_audit_reduce_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(state);
 }
 
+/*
+ * The contract a row of mission_audit_reduce(event, contract) names.  Every
+ * row must name the same one: a state holds one contract's events.
+ */
+static MaContractId
+row_contract(FunctionCallInfo fcinfo, const MaReduceState *state)
+{
+	text	   *name;
+	const char *expected;
+
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("mission audit contract must not be null")));
+	name = PG_GETARG_TEXT_PP(2);
+	if (state == NULL)
+		return ma_contract_from_text(name);
+	expected = ma_contract_names[state->contract];
+	if (VARSIZE_ANY_EXHDR(name) != strlen(expected) ||
+		memcmp(VARDATA_ANY(name), expected, VARSIZE_ANY_EXHDR(name)) != 0)
+	{
+		MaContractId other = ma_contract_from_text(name);	/* unknown: its error */
+
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("mission_audit_reduce rows name different contracts"),
+				 errdetail("The aggregate began with contract %s; a later row names %s.",
+						   expected, ma_contract_names[other]),
+				 errhint("Reduce each contract's events in a group of its own, for example GROUP BY the contract.")));
+	}
+	return state->contract;
+}
+
+/* transition of mission_audit_reduce(event, contract): as above, under the rows' contract */
+Datum
+mission_audit_reduce_contract_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = aggregate_context(fcinfo, "mission_audit_reduce_contract_transfn");
+	MaReduceState *state = PG_ARGISNULL(0) ? NULL : (MaReduceState *) PG_GETARG_POINTER(0);
+	MaContractId contract = row_contract(fcinfo, state);
+
+	if (state == NULL)
+	{
+		state = ma_state_create(aggcxt);
+		state->contract = contract;
+	}
+	if (!PG_ARGISNULL(1))
+		ma_state_add_event(state, PG_GETARG_JSONB_P(1));
+	PG_RETURN_POINTER(state);
+}
+
+/*
+ * final of mission_audit_reduce(event, contract).  With no rows there is no
+ * state; the initial state is then that of the contract the call names as a
+ * constant, and NULL when the contract is not a constant (no row named one).
+ */
+Datum
+mission_audit_reduce_contract_finalfn(PG_FUNCTION_ARGS)
+{
+	MaReduceState *state;
+	Aggref	   *aggref;
+
+	(void) aggregate_context(fcinfo, "mission_audit_reduce_contract_finalfn");
+	state = PG_ARGISNULL(0) ? NULL : (MaReduceState *) PG_GETARG_POINTER(0);
+	if (state == NULL && (aggref = AggGetAggref(fcinfo)) != NULL &&
+		list_length(aggref->args) == 2)
+	{
+		Node	   *arg = (Node *) ((TargetEntry *) lsecond(aggref->args))->expr;
+
+		if (IsA(arg, Const) && !((Const *) arg)->constisnull)
+		{
+			MaReduceState empty;
+
+			memset(&empty, 0, sizeof(empty));
+			empty.contract = ma_contract_from_text(DatumGetTextPP(((Const *) arg)->constvalue));
+			PG_RETURN_JSONB_P(ma_state_finish(&empty));
+		}
+		PG_RETURN_NULL();
+	}
+	if (state == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_JSONB_P(ma_state_finish(state));
+}
+
 /* combine: append state2's records to state1, copied into our context */
 Datum
 mission_audit_reduce_combinefn(PG_FUNCTION_ARGS)
@@ -56,7 +143,16 @@ mission_audit_reduce_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(state1);
 	}
 	if (state1 == NULL)
+	{
 		state1 = ma_state_create(aggcxt);
+		state1->contract = state2->contract;
+	}
+	else if (state1->contract != state2->contract)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot combine mission_audit_reduce states of contracts %s and %s",
+						ma_contract_names[state1->contract],
+						ma_contract_names[state2->contract])));
 	ma_state_merge(state1, state2);
 	PG_RETURN_POINTER(state1);
 }
@@ -86,11 +182,12 @@ mission_audit_reduce_finalfn(PG_FUNCTION_ARGS)
 	PG_RETURN_JSONB_P(ma_state_finish(state));
 }
 
-/* mission_audit_reduce_events(jsonb array): the aggregate over an array */
+/* mission_audit_reduce_events(jsonb array [, contract]): the aggregate over an array */
 Datum
 mission_audit_reduce_events(PG_FUNCTION_ARGS)
 {
 	Jsonb	   *events = PG_GETARG_JSONB_P(0);
+	MaContractId contract = ma_contract_arg(fcinfo, 1)->id;
 	MaReduceState *state = ma_state_create(CurrentMemoryContext);
 	JsonbIterator *it;
 	JsonbValue	v;
@@ -100,6 +197,7 @@ mission_audit_reduce_events(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("mission_audit_reduce_events expects a JSON array of events")));
+	state->contract = contract;
 
 	it = JsonbIteratorInit(&events->root);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)

@@ -11,22 +11,17 @@
 
 /*
  * Slots each event kind's fold reads.  Other values are not kept: the
- * common mission_id/run_id/feature_slug matter only to Requested and Started.
+ * identity slots matter only to Requested and the kinds that backfill
+ * identity (contract data).
  */
 static bool
-kind_keeps_slot(MaEventKind kind, MaSlot slot)
+kind_keeps_slot(const MaContract *contract, MaEventKind kind, MaSlot slot)
 {
-	switch (slot)
-	{
-		case SLOT_NONE:
-			return false;
-		case SLOT_MISSION_ID:
-		case SLOT_RUN_ID:
-		case SLOT_FEATURE_SLUG:
-			return kind == EK_REQUESTED || kind == EK_STARTED;
-		default:
-			return true;
-	}
+	if (slot == SLOT_NONE)
+		return false;
+	if (contract->identity_mask & MA_SLOT_BIT(slot))
+		return kind == EK_REQUESTED || (contract->backfill_kinds & MA_KIND_BIT(kind)) != 0;
+	return true;
 }
 
 MaReduceState *
@@ -151,12 +146,14 @@ ma_packed_to_jsonb_value(const MaPacked *p, JsonbValue *out)
 }
 
 /*
- * Check one envelope (an invalid one is an ERROR) and keep its record.
- * Per-row garbage goes to the caller's short-lived context.
+ * Check one envelope against the state's contract (an invalid one is an
+ * ERROR) and keep its record.  Per-row garbage goes to the caller's
+ * short-lived context.
  */
 void
 ma_state_add_event(MaReduceState *state, Jsonb *event)
 {
+	const MaContract *contract = ma_contract(state->contract);
 	MaReport	report;
 	MaEnvelope	env;
 	const MaEventId *id = &env.fields[ENV_EVENT_ID].parsed.id;
@@ -170,8 +167,8 @@ ma_state_add_event(MaReduceState *state, Jsonb *event)
 	char	   *p;
 
 	ma_report_init(&report, false);
-	if (!ma_check_envelope(event, &report, &env))
-		ma_report_envelope_error(event);
+	if (!ma_check_envelope(contract, event, &report, &env))
+		ma_report_envelope_error(contract, event);
 
 	ma_number_shape(env.fields[ENV_LAMPORT_CLOCK].value.val.numeric, &lamport);
 	if (!lamport.fits_int64)
@@ -184,14 +181,14 @@ ma_state_add_event(MaReduceState *state, Jsonb *event)
 
 	if (env.kind < MA_NUM_AUDIT_TYPES)
 	{
-		const MaModel *model = ma_payload_models[env.kind];
+		const MaModel *model = contract->payload_models[env.kind];
 
 		for (int i = 0; i < model->nfields; i++)
 		{
 			const MaField *f = &model->fields[i];
 			JsonbValue *v = &values[nvalues];
 
-			if (!kind_keeps_slot(env.kind, f->slot) || !env.payload_fields[i].present)
+			if (!kind_keeps_slot(contract, env.kind, f->slot) || !env.payload_fields[i].present)
 				continue;
 			*v = env.payload_fields[i].value;
 			if (v->type == jbvNumeric)
@@ -249,7 +246,7 @@ ma_state_merge(MaReduceState *into, const MaReduceState *from)
 	}
 }
 
-/* bytea: magic, count, then the records back to back. */
+/* bytea: magic, contract id, count, then the records back to back. */
 bytea *
 ma_state_serialize(const MaReduceState *state)
 {
@@ -257,7 +254,7 @@ ma_state_serialize(const MaReduceState *state)
 	bytea	   *out;
 	char	   *p;
 	uint32		magic = SERIAL_MAGIC;
-	uint32		unused = 0;
+	uint32		contract = state->contract;
 
 	for (int64 i = 0; i < state->nevents; i++)
 		size += state->events[i]->size;
@@ -271,7 +268,7 @@ ma_state_serialize(const MaReduceState *state)
 	SET_VARSIZE(out, size);
 	p = VARDATA(out);
 	memcpy(p, &magic, sizeof(uint32));
-	memcpy(p + sizeof(uint32), &unused, sizeof(uint32));
+	memcpy(p + sizeof(uint32), &contract, sizeof(uint32));
 	memcpy(p + 2 * sizeof(uint32), &state->nevents, sizeof(int64));
 	p += 2 * sizeof(uint32) + sizeof(int64);
 	for (int64 i = 0; i < state->nevents; i++)
@@ -333,15 +330,18 @@ ma_state_deserialize(MemoryContext cxt, bytea *data)
 	const char *src = VARDATA_ANY(data);
 	char	   *copy;
 	uint32		magic;
+	uint32		contract;
 	int64		n;
 	Size		off;
 
 	if (len < 2 * sizeof(uint32) + sizeof(int64))
 		goto corrupt;
 	memcpy(&magic, src, sizeof(uint32));
+	memcpy(&contract, src + sizeof(uint32), sizeof(uint32));
 	memcpy(&n, src + 2 * sizeof(uint32), sizeof(int64));
-	if (magic != SERIAL_MAGIC || n < 0)
+	if (magic != SERIAL_MAGIC || contract >= MA_NUM_CONTRACTS || n < 0)
 		goto corrupt;
+	state->contract = (MaContractId) contract;
 	len -= 2 * sizeof(uint32) + sizeof(int64);
 	src += 2 * sizeof(uint32) + sizeof(int64);
 

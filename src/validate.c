@@ -23,6 +23,7 @@
 #define MSG_DATETIME_PARSE	"Input should be a valid datetime or date, %s"
 #define MSG_UUID_TYPE		"UUID input should be a string, bytes or UUID object"
 #define MSG_VERSION_PATTERN	"String should match pattern '^\\d+\\.\\d+\\.\\d+$'"
+#define MSG_EXTRA_FORBIDDEN	"Extra inputs are not permitted"
 
 void
 ma_report_init(MaReport *report, bool collect)
@@ -105,8 +106,8 @@ choice_message(const char *const *literals)
 }
 
 /* Python's name for the type of a JSON value, for "got <type>" messages. */
-static const char *
-python_type_name(const JsonbValue *v)
+const char *
+ma_python_type_name(const JsonbValue *v)
 {
 	switch (v->type)
 	{
@@ -143,28 +144,61 @@ is_array(const JsonbValue *v)
 	return v->type == jbvBinary && JsonContainerIsArray(v->val.binary.data);
 }
 
+/*
+ * The value of a string that pydantic's lax mode reads as an integer (see
+ * ma_string_reads_as_int), clamped to int64: enough to check the bounds.
+ */
+static int64
+int_string_value(const char *s, int len)
+{
+	const char *end = s + len;
+	bool		minus = false;
+	int64		value = 0;
+
+	while (s < end && isspace((unsigned char) *s))
+		s++;
+	if (s < end && (*s == '+' || *s == '-'))
+		minus = (*s++ == '-');
+	for (; s < end && ((*s >= '0' && *s <= '9') || *s == '_'); s++)
+		if (*s != '_')
+			value = value > PG_INT64_MAX / 100 ? PG_INT64_MAX / 10 : value * 10 + (*s - '0');
+	return minus ? -value : value;
+}
+
 /* Integer: a JSON number without fraction, within the field's bounds. */
 static void
 check_integer(const MaField *f, const JsonbValue *v, MaReport *r)
 {
 	MaNumberShape shape;
 	char		msg[80];
+	bool		lax = false;	/* pydantic accepts it, the JSON Schema does not */
 
-	if (v->type == jbvString)
+	if (v->type == jbvString || v->type == jbvBool)
 	{
-		/* pydantic would coerce a numeric string; the JSON Schema would not */
-		if (ma_string_reads_as_int(v->val.string.val, v->val.string.len))
-			ma_report_violation(r, f->name, "int_type", MSG_INT_TYPE, v);
+		/* pydantic coerces a numeric string or a bool, then checks bounds */
+		if (v->type == jbvBool)
+			shape.value = v->val.boolean ? 1 : 0;
+		else if (ma_string_reads_as_int(v->val.string.val, v->val.string.len))
+			shape.value = int_string_value(v->val.string.val, v->val.string.len);
 		else
-			ma_report_violation(r, f->name, "int_parsing", MSG_INT_PARSING, v);
-		return;
+		{
+			ma_report_violation(r, f->name, v->type == jbvString ? "int_parsing" : "int_type",
+								v->type == jbvString ? MSG_INT_PARSING : MSG_INT_TYPE, v);
+			return;
+		}
+		shape.negative = shape.value < 0;
+		shape.integral = true;
+		shape.fits_int64 = true;
+		lax = true;
 	}
-	if (v->type != jbvNumeric)
+	else if (v->type != jbvNumeric)
 	{
 		ma_report_violation(r, f->name, "int_type", MSG_INT_TYPE, v);
 		return;
 	}
-	ma_number_shape(v->val.numeric, &shape);
+	else
+		ma_number_shape(v->val.numeric, &shape);
+
 	if (!shape.integral)
 		ma_report_violation(r, f->name, "int_from_float", MSG_INT_FROM_FLOAT, v);
 	else if (f->has_minimum && (shape.negative ? true :
@@ -179,6 +213,8 @@ check_integer(const MaField *f, const JsonbValue *v, MaReport *r)
 		snprintf(msg, sizeof(msg), "Input should be less than or equal to %d", f->maximum);
 		ma_report_violation(r, f->name, "less_than_equal", msg, v);
 	}
+	else if (lax)
+		ma_report_violation(r, f->name, "int_type", MSG_INT_TYPE, v);
 }
 
 static void
@@ -302,7 +338,7 @@ check_event_id(const MaField *f, const JsonbValue *v, MaReport *r, MaEventId *id
 	else if (r->collect)
 	{
 		char	   *msg = psprintf("Value error, event_id must be a string; got %s",
-								   python_type_name(v));
+								   ma_python_type_name(v));
 
 		ma_report_violation(r, f->name, "value_error", msg, v);
 		pfree(msg);
@@ -414,9 +450,47 @@ check_value(const MaField *f, const JsonbValue *v, MaReport *r, MaFound *out)
 	}
 }
 
+/* Is key one of model's field names? */
+static bool
+is_field_name(const MaModel *model, const char *key, int len)
+{
+	for (int i = 0; i < model->nfields; i++)
+		if (model->fields[i].name_len == len && memcmp(model->fields[i].name, key, len) == 0)
+			return true;
+	return false;
+}
+
 /*
- * Check value against model, field by field in declaration order; unknown
- * keys are ignored.  When found is given, it receives each field's value by
+ * One extra_forbidden violation per key of object c that is not a field of
+ * model, at the key's path.  jsonb keeps keys sorted (shorter first, then
+ * bytewise), not in input order, so that is the order they are reported in.
+ */
+static void
+report_unknown_keys(const MaModel *model, JsonbContainer *c, MaReport *r)
+{
+	JsonbIterator *it = JsonbIteratorInit(c);
+	JsonbValue	k;
+	JsonbIteratorToken tok;
+
+	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+	{
+		JsonbValue	v;
+		char	   *key;
+
+		if (tok != WJB_KEY)
+			continue;
+		tok = JsonbIteratorNext(&it, &v, true);
+		if (is_field_name(model, k.val.string.val, k.val.string.len))
+			continue;
+		key = pnstrdup(k.val.string.val, k.val.string.len);
+		ma_report_violation(r, key, "extra_forbidden", MSG_EXTRA_FORBIDDEN, &v);
+		pfree(key);
+	}
+}
+
+/*
+ * Check value against model, field by field in declaration order, then its
+ * unknown keys when the model forbids them (otherwise they are ignored).  When found is given, it receives each field's value by
  * position.  Returns true when no violation was added.  Without collect, the
  * walk stops at the first violation.
  */
@@ -426,6 +500,7 @@ ma_check_model(const MaModel *model, const JsonbValue *value, MaReport *report,
 {
 	int			before = report->count;
 	MaFound		local[MA_MAX_FIELDS];
+	int			nmatched;
 
 	if (!is_object(value))
 	{
@@ -442,10 +517,11 @@ ma_check_model(const MaModel *model, const JsonbValue *value, MaReport *report,
 	}
 	if (found == NULL)
 		found = local;
-	ma_read_fields(model, value->val.binary.data, found);
+	nmatched = ma_read_fields(model, value->val.binary.data, found);
 
-	for (int i = 0; i < model->nfields; i++)
+	for (int k = 0; k < model->nfields; k++)
 	{
+		int			i = model->order ? model->order[k] : k;
 		const MaField *f = &model->fields[i];
 
 		if (!found[i].present)
@@ -458,6 +534,13 @@ ma_check_model(const MaModel *model, const JsonbValue *value, MaReport *report,
 
 		if (!report->collect && report->count > before)
 			return false;
+	}
+	if (model->forbid_extra && nmatched < JsonContainerSize(value->val.binary.data))
+	{
+		if (report->collect)
+			report_unknown_keys(model, value->val.binary.data, report);
+		else
+			report->count++;
 	}
 	return report->count == before;
 }

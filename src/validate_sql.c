@@ -10,6 +10,8 @@
 PG_MODULE_MAGIC;
 
 PG_FUNCTION_INFO_V1(mission_audit_event_types);
+PG_FUNCTION_INFO_V1(mission_audit_contracts);
+PG_FUNCTION_INFO_V1(mission_audit_check_contract);
 PG_FUNCTION_INFO_V1(mission_audit_check_event_type);
 PG_FUNCTION_INFO_V1(mission_audit_validate);
 PG_FUNCTION_INFO_V1(mission_audit_is_valid);
@@ -42,6 +44,28 @@ mission_audit_event_types(PG_FUNCTION_ARGS)
 		elems[i] = CStringGetTextDatum(ma_event_type_names[i]);
 	PG_RETURN_ARRAYTYPE_P(construct_array(elems, MA_NUM_AUDIT_TYPES, TEXTOID, -1, false,
 										  TYPALIGN_INT));
+}
+
+/* mission_audit_contracts(): the contracts a contract argument may name */
+Datum
+mission_audit_contracts(PG_FUNCTION_ARGS)
+{
+	Datum		elems[MA_NUM_CONTRACTS];
+
+	for (int i = 0; i < MA_NUM_CONTRACTS; i++)
+		elems[i] = CStringGetTextDatum(ma_contract_names[i]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, MA_NUM_CONTRACTS, TEXTOID, -1, false,
+										  TYPALIGN_INT));
+}
+
+/* mission_audit_check_contract(text): its argument, or an error */
+Datum
+mission_audit_check_contract(PG_FUNCTION_ARGS)
+{
+	text	   *contract = PG_GETARG_TEXT_PP(0);
+
+	(void) ma_contract_from_text(contract);
+	PG_RETURN_TEXT_P(contract);
 }
 
 /* mission_audit_check_event_type(text): its argument, or an error */
@@ -79,14 +103,14 @@ valid_result(MaEventKind kind)
 	return cache[kind];
 }
 
-/* mission_audit_validate(event_type, payload): verdict and every violation */
+/* mission_audit_validate(event_type, payload [, contract]): verdict and every violation */
 Datum
 mission_audit_validate(PG_FUNCTION_ARGS)
 {
 	text	   *event_type = PG_GETARG_TEXT_PP(0);
 	Jsonb	   *payload = PG_GETARG_JSONB_P(1);
 	MaEventKind kind = ma_event_kind_or_error(event_type);
-	const MaModel *model = ma_payload_models[kind];
+	const MaModel *model = ma_contract_arg(fcinfo, 2)->payload_models[kind];
 	MaReport	report;
 	JsonbValue	value;
 	JsonbValue	type_name;
@@ -108,7 +132,7 @@ mission_audit_validate(PG_FUNCTION_ARGS)
 	PG_RETURN_JSONB_P(ma_report_result(&report, &type_name));
 }
 
-/* mission_audit_is_valid(event_type, payload): the verdict alone, fast */
+/* mission_audit_is_valid(event_type, payload [, contract]): the verdict alone, fast */
 Datum
 mission_audit_is_valid(PG_FUNCTION_ARGS)
 {
@@ -120,35 +144,38 @@ mission_audit_is_valid(PG_FUNCTION_ARGS)
 
 	jsonb_root_value(payload, &value);
 	ma_report_init(&report, false);
-	PG_RETURN_BOOL(ma_check_model(ma_payload_models[kind], &value, &report, NULL));
+	PG_RETURN_BOOL(ma_check_model(ma_contract_arg(fcinfo, 2)->payload_models[kind], &value,
+								  &report, NULL));
 }
 
-/* mission_audit_validate_event(event): envelope and payload violations */
+/* mission_audit_validate_event(event [, contract]): envelope and payload violations */
 Datum
 mission_audit_validate_event(PG_FUNCTION_ARGS)
 {
 	Jsonb	   *event = PG_GETARG_JSONB_P(0);
+	const MaContract *contract = ma_contract_arg(fcinfo, 1);
 	MaReport	report;
 	MaEnvelope	env;
 	const JsonbValue *type = NULL;
 
 	ma_report_init(&report, true);
-	ma_check_envelope(event, &report, &env);
+	ma_check_envelope(contract, event, &report, &env);
 	if (JB_ROOT_IS_OBJECT(event) && !JB_ROOT_IS_SCALAR(event) &&
 		env.fields[ENV_EVENT_TYPE].present)
 		type = &env.fields[ENV_EVENT_TYPE].value;
 	PG_RETURN_JSONB_P(ma_report_result(&report, type));
 }
 
-/* mission_audit_event_is_valid(event): the verdict alone, fast */
+/* mission_audit_event_is_valid(event [, contract]): the verdict alone, fast */
 Datum
 mission_audit_event_is_valid(PG_FUNCTION_ARGS)
 {
 	Jsonb	   *event = PG_GETARG_JSONB_P(0);
+	const MaContract *contract = ma_contract_arg(fcinfo, 1);
 	MaReport	report;
 
 	ma_report_init(&report, false);
-	PG_RETURN_BOOL(ma_check_envelope(event, &report, NULL));
+	PG_RETURN_BOOL(ma_check_envelope(contract, event, &report, NULL));
 }
 
 /* An id field's normalized value, or null when absent or null. */
@@ -176,7 +203,7 @@ push_integer(JsonbParseState **pstate, const MaFound *found, int64 fallback)
 }
 
 /*
- * mission_audit_normalize_event(event): ids normalized (ULID upper case,
+ * mission_audit_normalize_event(event [, contract]): ids normalized (ULID upper case,
  * UUID lower case and hyphenated), integers written as integers, and the
  * defaults of absent optional fields filled in.  Other keys are kept.
  */
@@ -184,6 +211,8 @@ Datum
 mission_audit_normalize_event(PG_FUNCTION_ARGS)
 {
 	Jsonb	   *event = PG_GETARG_JSONB_P(0);
+	const MaContract *contract = ma_contract_arg(fcinfo, 1);
+	const MaModel *model = contract->envelope_model;
 	MaReport	report;
 	MaEnvelope	env;
 	JsonbParseState *pstate = NULL;
@@ -194,8 +223,8 @@ mission_audit_normalize_event(PG_FUNCTION_ARGS)
 	const MaFound *f = env.fields;
 
 	ma_report_init(&report, false);
-	if (!ma_check_envelope(event, &report, &env))
-		ma_report_envelope_error(event);
+	if (!ma_check_envelope(contract, event, &report, &env))
+		ma_report_envelope_error(contract, event);
 
 	pushJsonbValue(&pstate, WJB_BEGIN_OBJECT, NULL);
 	it = JsonbIteratorInit(&event->root);
@@ -205,9 +234,9 @@ mission_audit_normalize_event(PG_FUNCTION_ARGS)
 		bool		rewritten = false;
 
 		tok = JsonbIteratorNext(&it, &v, true);
-		for (int i = 0; i < ENV_NFIELDS && !rewritten; i++)
+		for (int i = 0; i < model->nfields && !rewritten; i++)
 		{
-			const char *name = ma_envelope_model.fields[i].name;
+			const char *name = model->fields[i].name;
 
 			rewritten = (strlen(name) == k.val.string.len &&
 						 memcmp(name, k.val.string.val, k.val.string.len) == 0);
@@ -219,9 +248,9 @@ mission_audit_normalize_event(PG_FUNCTION_ARGS)
 		}
 	}
 
-	for (int i = 0; i < ENV_NFIELDS; i++)
+	for (int i = 0; i < model->nfields; i++)
 	{
-		const MaField *field = &ma_envelope_model.fields[i];
+		const MaField *field = &model->fields[i];
 
 		ma_push_key(&pstate, field->name);
 		switch ((MaEnvelopeField) i)
@@ -241,7 +270,8 @@ mission_audit_normalize_event(PG_FUNCTION_ARGS)
 				if (f[i].present)
 					pushJsonbValue(&pstate, WJB_VALUE, (JsonbValue *) &f[i].value);
 				else
-					ma_push_string(&pstate, "1.0.0", 5);
+					ma_push_string(&pstate, contract->schema_version_default,
+								   strlen(contract->schema_version_default));
 				break;
 			case ENV_PAYLOAD:
 				if (f[i].present)
