@@ -27,13 +27,13 @@ include $(PGXS)
 # PGXS tracks no header dependencies unless PostgreSQL was built with them.
 $(OBJS): $(wildcard src/*.h)
 
-SCHEMA_FILES = $(wildcard fixtures/schemas/*.json)
+SCHEMA_FILES = $(wildcard fixtures/*/schemas/*.json)
 
 $(EXTENSION)--$(EXTVERSION).sql: src/$(EXTENSION).sql.in $(SCHEMA_FILES) scripts/splice_schemas.sh
-	sh scripts/splice_schemas.sh $< fixtures/schemas > $@
+	sh scripts/splice_schemas.sh $< fixtures > $@
 
 $(EXTENSION)--2.5.0--$(EXTVERSION).sql: src/$(EXTENSION)--2.5.0--$(EXTVERSION).sql.in $(SCHEMA_FILES) scripts/splice_schemas.sh
-	sh scripts/splice_schemas.sh $< fixtures/schemas > $@
+	sh scripts/splice_schemas.sh $< fixtures > $@
 
 # The conformance suite (fixtures, manifest, schemas) ships with the extension
 # so `make installcheck` and users can replay it against an installed server.

@@ -574,16 +574,16 @@ def load_seeds(corpus, fixtures):
                 reduces.append((c["events"], c["expected"]))
                 events.extend(c["events"])
     if fixtures and os.path.isdir(fixtures):
+        # a suite in the reference's layout: bare payloads, typed by the manifest
         base = os.path.join(fixtures, "mission_audit")
-        for sub in ("valid", "invalid"):
-            d = os.path.join(base, sub)
-            for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
-                with open(os.path.join(d, name), encoding="utf-8") as f:
-                    doc = json.load(f)
-                if isinstance(doc, dict) and "event_type" in doc and "payload" in doc:
-                    payloads.append((doc["event_type"], doc["payload"]))
-                    if "event_id" in doc:
-                        events.append(doc)
+        manifest = os.path.join(fixtures, "manifest.json")
+        if os.path.isfile(manifest):
+            with open(manifest, encoding="utf-8") as f:
+                for e in json.load(f).get("fixtures", []):
+                    if e.get("fixture_type") or e.get("event_type") not in AUDIT_TYPES:
+                        continue
+                    with open(os.path.join(fixtures, e["path"]), encoding="utf-8") as g:
+                        payloads.append((e["event_type"], json.load(g)))
         d = os.path.join(base, "replay")
         for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
             if name.endswith(".jsonl"):
@@ -813,7 +813,7 @@ def main():
     ap.add_argument("--quick", action="store_true")
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument("--corpus", default=os.path.join(here, "..", "..", "shared", "conformance"))
-    ap.add_argument("--fixtures", default=os.path.join(here, "..", "fixtures"))
+    ap.add_argument("--fixtures", default=os.path.join(here, "..", "fixtures", "2.5.0"))
     args = ap.parse_args()
 
     rng = random.Random(args.seed)

@@ -1,18 +1,22 @@
 #!/usr/bin/python3
-"""check_schemas.py: cross-check fixtures/ against the shipped JSON Schemas.
+"""check_schemas.py: cross-check fixtures/<contract>/ against the shipped JSON Schemas.
 
 Independent of the extension: uses Debian's python3-jsonschema
 (Draft202012Validator) and a small Python model of the reducer written from
-the conformance README.  Checks, in order:
+the conformance READMEs and the 3.0.0 rule book.  For each contract (2.5.0,
+3.0.0), checks in order:
 
-  1. each fixtures/schemas/<EventType>.schema.json is a valid Draft 2020-12
+  1. each fixtures/<contract>/schemas/mission_audit_<type>_payload.schema.json
+     is a valid Draft 2020-12
      schema, pretty-printed (2-space indent, trailing newline), with the
      expected $schema/$id, and free of the "$schema$" dollar-quote tag that
      scripts/splice_schemas.sh wraps it in;
-  2. fixtures/manifest.json: 17 entries (7 valid, 4 invalid, 3 replay_stream,
-     3 reducer_output), unique kebab-case ids, every path exists;
-  3. every valid fixture passes and every invalid fixture fails, the latter
-     with exactly one schema error matching its expected_violations; then
+     (content_hash_ref and provenance_ref are the $defs the payloads use);
+  2. fixtures/<contract>/manifest.json in the reference's format: 17 entries
+     (7 valid, 4 invalid, 3 replay_stream, 3 reducer_output) with exactly the
+     reference's keys, unique kebab-case ids, every path exists;
+  3. every valid fixture (a bare payload) passes and every invalid one fails,
+     the latter with exactly one schema error matching its named reason; then
      each schema is probed with single-field mutations of a valid fixture,
      derived from a table of the contract kept here (so a schema that drifts
      from the contract fails even where the corpus has no case for it);
@@ -21,8 +25,8 @@ the conformance README.  Checks, in order:
      causation_id naming the previous event) whose payload passes;
   5. every reducer golden output equals the Python reducer model's state for
      its stream (compared as JSON values);
-  6. with the conformance corpus (default /work/shared/conformance, or the
-     directory or payload_cases.jsonl path given as the only argument):
+  6. with the contract's conformance corpus (defaults /work/shared/conformance
+     and /work/shared/conformance-3.0.0, or the directories given):
      for every payload case the schema verdict equals "expected
      schema_violations is empty", and the (json_path, validator) multiset of
      schema errors equals the reference's; the reducer model reproduces every
@@ -31,7 +35,7 @@ the conformance README.  Checks, in order:
 Prints one line per failure, then "N passed, N failed"; exits 1 on any
 failure.
 
-Usage: /usr/bin/python3 scripts/check_schemas.py [CORPUS_DIR | payload_cases.jsonl]
+Usage: /usr/bin/python3 scripts/check_schemas.py [CORPUS_2_5_0 [CORPUS_3_0_0]]
 """
 
 import collections
@@ -44,9 +48,12 @@ import sys
 from jsonschema import Draft202012Validator
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FIXTURES = os.path.join(ROOT, "fixtures")
-DEFAULT_CORPUS = "/work/shared/conformance"
-VERSION = "2.5.0"
+CONTRACTS = ["2.5.0", "3.0.0"]
+DEFAULT_CORPORA = ["/work/shared/conformance", "/work/shared/conformance-3.0.0"]
+MANIFEST_VERSIONS = {"2.5.0": "2.0.0", "3.0.0": "3.0.0"}
+# Set per contract by use_contract().
+VERSION = FIXTURES = None
+EXTRA_OK = True
 EVENT_TYPES = [
     "MissionAuditRequested",
     "MissionAuditStarted",
@@ -55,7 +62,17 @@ EVENT_TYPES = [
     "MissionAuditFailed",
 ]
 FIXTURE_COUNTS = {"valid": 7, "invalid": 4, "replay_stream": 3, "reducer_output": 3}
-MANIFEST_KEYS = {"id", "path", "event_type", "expected_result", "fixture_type", "min_version"}
+MANIFEST_KEYS = {"id", "path", "event_type", "expected_result", "notes", "min_version"}
+SCHEMA_NAMES = {"MissionAuditRequested": "requested", "MissionAuditStarted": "started",
+                "MissionAuditDecisionRequested": "decision_requested",
+                "MissionAuditCompleted": "completed", "MissionAuditFailed": "failed"}
+# The reason each invalid fixture fails for, the same in both suites.
+INVALID_REASONS = {
+    "mission-audit-completed-missing-verdict": {"field": "verdict", "type": "missing"},
+    "mission-audit-completed-missing-artifact-ref": {"field": "artifact_ref", "type": "missing"},
+    "mission-audit-requested-bad-trigger": {"field": "trigger_mode", "type": "literal_error"},
+    "mission-audit-decision-missing-id": {"field": "decision_id", "type": "missing"},
+}
 
 ULID_RE = re.compile(r"^[0-7][0-9A-HJKMNP-TV-Z]{25}$")
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -97,7 +114,7 @@ def fmt_errors(validator, instance):
 def check_schemas():
     validators = {}
     for et in EVENT_TYPES:
-        path = os.path.join(FIXTURES, "schemas", et + ".schema.json")
+        path = os.path.join(FIXTURES, "schemas", "mission_audit_%s_payload.schema.json" % SCHEMA_NAMES[et])
         rel = os.path.relpath(path, ROOT)
         if not check(os.path.isfile(path), rel + " exists"):
             continue
@@ -118,44 +135,59 @@ def check_schemas():
             ok, msg = False, str(exc).splitlines()[0]
         if check(ok, rel + " is a valid Draft 2020-12 schema", msg):
             validators[et] = Draft202012Validator(schema)
+        if et == "MissionAuditCompleted":
+            for name, ref in (("content_hash_ref", "ContentHashRef"), ("provenance_ref", "ProvenanceRef")):
+                path = os.path.join(FIXTURES, "schemas", name + ".schema.json")
+                want = {"$schema": schema.get("$schema"), "$id": "urn:mission-audit:%s:%s" % (VERSION, ref)}
+                want.update(schema.get("$defs", {}).get(ref, {}))
+                check(os.path.isfile(path) and load_json(path) == want,
+                      "%s is the payloads' %s" % (os.path.relpath(path, ROOT), ref))
     return validators
 
 
 # -- 2. manifest ------------------------------------------------------------
 
+def kind_of(e):
+    return e.get("fixture_type") or e.get("expected_result")
+
+
 def check_manifest():
     path = os.path.join(FIXTURES, "manifest.json")
-    if not check(os.path.isfile(path), "fixtures/manifest.json exists"):
+    rel = os.path.relpath(path, ROOT)
+    if not check(os.path.isfile(path), rel + " exists"):
         return []
     manifest = load_json(path)
-    check(manifest.get("version") == VERSION, "manifest version is " + VERSION)
+    check(manifest.get("version") == MANIFEST_VERSIONS[VERSION],
+          "%s version is %s" % (rel, MANIFEST_VERSIONS[VERSION]))
+    check(set(manifest) == {"version", "fixtures"}, rel + " has the keys version, fixtures")
     entries = manifest.get("fixtures", [])
-    check(len(entries) == 17, "manifest has 17 entries", str(len(entries)))
-    counts = collections.Counter(e.get("fixture_type") for e in entries)
-    check(dict(counts) == FIXTURE_COUNTS, "manifest fixture_type counts", str(dict(counts)))
+    check(len(entries) == 17, rel + " has 17 entries", str(len(entries)))
+    counts = collections.Counter(kind_of(e) for e in entries)
+    check(dict(counts) == FIXTURE_COUNTS, rel + " fixture kinds", str(dict(counts)))
     ids = [e.get("id") for e in entries]
-    check(len(ids) == len(set(ids)), "manifest ids are unique")
-    stream_ids = {e["id"] for e in entries if e.get("fixture_type") == "replay_stream"}
+    check(len(ids) == len(set(ids)), rel + " ids are unique")
     for e in entries:
         eid = e.get("id")
-        check(MANIFEST_KEYS <= set(e), "manifest %s has keys %s" % (eid, sorted(MANIFEST_KEYS)))
+        ft = e.get("fixture_type")
+        keys = MANIFEST_KEYS | ({"fixture_type"} if ft else set())
+        check(set(e) == keys, "%s %s has exactly the keys %s" % (rel, eid, sorted(keys)), str(sorted(e)))
         check(isinstance(eid, str) and KEBAB_RE.match(eid), "manifest id %r is kebab-case" % eid)
         check(os.path.isfile(os.path.join(FIXTURES, e.get("path", ""))),
               "manifest %s path exists" % eid, e.get("path"))
-        check(e.get("min_version") == VERSION, "manifest %s min_version" % eid)
-        ft = e.get("fixture_type")
-        if ft in ("valid", "invalid"):
+        check(e.get("min_version") == "2.5.0", "manifest %s min_version is 2.5.0, as the reference's" % eid)
+        if ft is None:
             check(e.get("event_type") in EVENT_TYPES, "manifest %s event_type" % eid)
-            check(e.get("expected_result") == ft, "manifest %s expected_result" % eid)
+            check(e.get("expected_result") in ("valid", "invalid"), "manifest %s expected_result" % eid)
         else:
-            check(e.get("event_type") is None, "manifest %s event_type is null" % eid)
+            check(ft in ("replay_stream", "reducer_output"), "manifest %s fixture_type" % eid)
+            check(e.get("event_type") == ("mixed" if ft == "replay_stream" else "MissionAuditState"),
+                  "manifest %s event_type" % eid)
             check(e.get("expected_result") == "valid", "manifest %s expected_result" % eid)
-        if ft == "invalid":
-            v = e.get("expected_violations")
-            check(isinstance(v, list) and len(v) == 1 and set(v[0]) == {"field", "type"},
-                  "manifest %s has one expected violation {field, type}" % eid)
+        if kind_of(e) == "invalid":
+            check(eid in INVALID_REASONS, "manifest %s has a named reason" % eid)
         if ft == "reducer_output":
-            check(e.get("stream") in stream_ids, "manifest %s names its stream" % eid)
+            stream = re.sub(r"_output\.json$", ".jsonl", e.get("path", ""))
+            check(any(x.get("path") == stream for x in entries), "manifest %s names its stream" % eid)
     return entries
 
 
@@ -176,28 +208,27 @@ def violation_matches(error, expected):
 
 def check_payload_fixtures(entries, validators):
     for e in entries:
-        ft = e.get("fixture_type")
+        ft = kind_of(e)
         path = os.path.join(FIXTURES, e.get("path", ""))
-        if ft not in ("valid", "invalid") or not os.path.isfile(path):
+        if ft not in ("valid", "invalid") or e.get("fixture_type") or not os.path.isfile(path):
             continue
-        fixture = load_json(path)
+        payload = load_json(path)
         eid = e["id"]
-        check(set(fixture) == {"event_type", "payload"},
-              "%s is {event_type, payload}" % eid, str(sorted(fixture)))
-        et = fixture.get("event_type")
-        check(et == e.get("event_type"), "%s event_type agrees with the manifest" % eid)
+        check(isinstance(payload, dict) and not {"event_type", "payload"} <= set(payload),
+              "%s is a bare payload" % eid, str(sorted(payload)))
+        et = e.get("event_type")
         v = validators.get(et)
         if v is None:
             check(False, "%s has a schema for %r" % (eid, et))
             continue
-        errors = list(v.iter_errors(fixture.get("payload")))
+        errors = list(v.iter_errors(payload))
         if ft == "valid":
-            check(not errors, "%s passes %s" % (eid, et), fmt_errors(v, fixture["payload"]))
+            check(not errors, "%s passes %s" % (eid, et), fmt_errors(v, payload))
         else:
-            want = e.get("expected_violations") or [{}]
-            check(len(errors) == 1 and violation_matches(errors[0], want[0]),
+            want = INVALID_REASONS.get(eid, {})
+            check(len(errors) == 1 and violation_matches(errors[0], want),
                   "%s fails %s with exactly %s" % (eid, et, want),
-                  fmt_errors(v, fixture["payload"]) or "no errors")
+                  fmt_errors(v, payload) or "no errors")
 
 
 # -- 3b. contract probes ----------------------------------------------------
@@ -219,8 +250,16 @@ ARTIFACT = [("report_path", "str", True, False, 1),
             ("content_hash", "ref", True, False, CONTENT_HASH),
             ("provenance", "ref", True, False, PROVENANCE)]
 SEVERITY = ["info", "warning", "error", "critical"]
-COMMON = [(k, "str", True, False, 1) for k in ("mission_id", "run_id", "feature_slug", "actor")]
-CONTRACT = {
+COMMON_BY_CONTRACT = {
+    "2.5.0": [(k, "str", True, False, 1) for k in ("mission_id", "run_id", "feature_slug", "actor")],
+    "3.0.0": [("mission_id", "str", True, False, 1), ("run_id", "str", True, False, 1),
+              ("mission_slug", "str", True, False, 1), ("mission_number", "int1", True, False, None),
+              ("mission_type", "str", True, False, 1), ("actor", "str", True, False, 1)],
+}
+
+
+def contract_tables(COMMON):
+    return {
     "MissionAuditRequested": COMMON + [
         ("trigger_mode", "lit", True, False, ["manual", "post_merge"]),
         ("audit_scope", "strs", True, False, 1),
@@ -237,7 +276,7 @@ CONTRACT = {
     "MissionAuditFailed": COMMON + [
         ("error_code", "str", True, False, 1), ("error_message", "str", True, False, 0),
         ("partial_artifact_ref", "ref", False, True, ARTIFACT)],
-}
+    }
 # One valid fixture per type that carries every optional field.
 PROBE_BASES = {
     "MissionAuditRequested": "mission_audit/valid/mission_audit_requested_manual.json",
@@ -251,7 +290,7 @@ DROP = object()
 
 def probes(table):
     """Yield (description, path, value or DROP, expected validity) for a field table."""
-    yield ("unknown key", ["x_unknown_key"], {"any": [1]}, True)
+    yield ("unknown key", ["x_unknown_key"], {"any": [1]}, EXTRA_OK)
     for name, kind, required, nullable, extra in table:
         at = [name]
         yield ("absent", at, DROP, not required)
@@ -269,6 +308,10 @@ def probes(table):
         elif kind == "int0":
             for value, ok in ((0, True), (3.0, True), (10 ** 30, True), (-1, False),
                               (3.5, False), ("3", False)):
+                yield (repr(value), at, value, ok)
+        elif kind == "int1":
+            for value, ok in ((1, True), (10.0, True), (2 ** 64, True), (0, False), (-1, False),
+                              (1.5, False), ("10", False), (False, False), ([1], False)):
                 yield (repr(value), at, value, ok)
         elif kind == "strs":
             yield ("empty array", at, [], not extra)
@@ -297,12 +340,12 @@ def mutate(payload, path, value):
 
 def check_contract_probes(validators):
     """Probe each schema with single-field mutations of a valid fixture."""
-    for et, table in CONTRACT.items():
+    for et, table in contract_tables(COMMON_BY_CONTRACT[VERSION]).items():
         v = validators.get(et)
         path = os.path.join(FIXTURES, PROBE_BASES[et])
         if v is None or not os.path.isfile(path):
             continue
-        base = load_json(path)["payload"]
+        base = load_json(path)
         for desc, at, value, ok in probes(table):
             node = base
             for k in at[:-1]:
@@ -318,9 +361,14 @@ def check_contract_probes(validators):
 
 # -- 4. replay streams ------------------------------------------------------
 
-ENVELOPE_KEYS = ["event_id", "event_type", "aggregate_id", "timestamp", "node_id",
-                 "lamport_clock", "project_uuid", "correlation_id", "causation_id",
-                 "schema_version", "data_tier", "payload"]
+ENVELOPE_KEYS_BY_CONTRACT = {
+    "2.5.0": ["event_id", "event_type", "aggregate_id", "timestamp", "node_id",
+              "lamport_clock", "project_uuid", "correlation_id", "causation_id",
+              "schema_version", "data_tier", "payload"],
+    "3.0.0": ["event_id", "event_type", "aggregate_id", "timestamp", "build_id", "node_id",
+              "lamport_clock", "project_uuid", "correlation_id", "causation_id",
+              "schema_version", "data_tier", "payload"],
+}
 
 
 def is_int(x):
@@ -346,7 +394,8 @@ def check_streams(entries, validators):
             events.append(ev)
             check(line == json.dumps(ev, ensure_ascii=False, separators=(",", ":")),
                   where + " is compact JSON")
-            check(list(ev) == ENVELOPE_KEYS, where + " has the full envelope", str(list(ev)))
+            check(list(ev) == ENVELOPE_KEYS_BY_CONTRACT[VERSION], where + " has the full envelope",
+                  str(list(ev)))
             check(isinstance(ev.get("event_id"), str) and ULID_RE.match(ev["event_id"]),
                   where + " event_id is an uppercase ULID")
             check(isinstance(ev.get("correlation_id"), str) and ULID_RE.match(ev["correlation_id"]),
@@ -379,7 +428,7 @@ def check_streams(entries, validators):
         check(len(ids) == len(set(ids)), eid + " event ids are unique")
         check(events and events[0].get("event_type") == "MissionAuditRequested",
               eid + " starts with MissionAuditRequested")
-        streams[eid] = events
+        streams[e["path"]] = events
     return streams
 
 
@@ -391,10 +440,24 @@ TS_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})"
     r"(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6}))?)?"
     r"(?:([Zz])|([+-])(\d{2}):?(\d{2}))?)?$")
-STATE_KEYS = ["audit_status", "verdict", "severity", "findings_count", "artifact_ref",
-              "partial_artifact_ref", "summary", "error_code", "error_message",
-              "pending_decisions", "mission_id", "run_id", "feature_slug", "trigger_mode",
-              "enforcement_mode", "audit_scope", "audit_scope_hash", "anomalies", "event_count"]
+IDENTITY_BY_CONTRACT = {
+    "2.5.0": ["mission_id", "run_id", "feature_slug"],
+    "3.0.0": ["mission_id", "run_id", "mission_slug", "mission_number", "mission_type"],
+}
+# Kinds that fill identity while mission_id is null (Requested always overwrites).
+BACKFILL_BY_CONTRACT = {
+    "2.5.0": {"MissionAuditStarted"},
+    "3.0.0": {"MissionAuditStarted", "MissionAuditDecisionRequested", "MissionAuditCompleted",
+              "MissionAuditFailed"},
+}
+
+
+def state_keys():
+    return (["audit_status", "verdict", "severity", "findings_count", "artifact_ref",
+             "partial_artifact_ref", "summary", "error_code", "error_message",
+             "pending_decisions"] + IDENTITY_BY_CONTRACT[VERSION] +
+            ["trigger_mode", "enforcement_mode", "audit_scope", "audit_scope_hash", "anomalies",
+             "event_count"])
 
 
 def normalize_id(s):
@@ -456,7 +519,8 @@ def reduce_model(events):
         if nid not in seen:
             seen.add(nid)
             kept.append(ev)
-    st = dict.fromkeys(STATE_KEYS)
+    st = dict.fromkeys(state_keys())
+    identity = IDENTITY_BY_CONTRACT[VERSION]
     st.update(audit_status="pending", pending_decisions=[], anomalies=[], event_count=len(kept))
     requested = False
 
@@ -477,18 +541,17 @@ def reduce_model(events):
         p = ev.get("payload", {})
         if et == "MissionAuditRequested":
             requested = True
-            for k in ("mission_id", "run_id", "feature_slug", "trigger_mode",
-                      "enforcement_mode", "audit_scope"):
-                st[k] = p[k]
+            for k in identity + ["trigger_mode", "enforcement_mode", "audit_scope"]:
+                st[k] = as_int(p[k])
             continue
         if not requested:
             anomaly("event_before_requested", ev,
                     "Event %r arrived before MissionAuditRequested" % et)
+        if et in BACKFILL_BY_CONTRACT[VERSION] and st["mission_id"] is None:
+            for k in identity:
+                st[k] = as_int(p[k])
         if et == "MissionAuditStarted":
             st["audit_scope_hash"] = p["audit_scope_hash"]
-            if st["mission_id"] is None:
-                for k in ("mission_id", "run_id", "feature_slug"):
-                    st[k] = p[k]
             st["audit_status"] = "running"
         elif et == "MissionAuditDecisionRequested":
             if any(d["decision_id"] == p["decision_id"] for d in st["pending_decisions"]):
@@ -528,7 +591,8 @@ def check_outputs(entries, streams):
         path = os.path.join(FIXTURES, e.get("path", ""))
         if e.get("fixture_type") != "reducer_output" or not os.path.isfile(path):
             continue
-        events = streams.get(e.get("stream"))
+        stream = re.sub(r"_output\.json$", ".jsonl", e.get("path", ""))
+        events = streams.get(stream)
         if events is None:
             continue
         got = load_json(path)
@@ -536,7 +600,7 @@ def check_outputs(entries, streams):
         keys = sorted(set(got) | set(want)) if isinstance(got, dict) else []
         diff = [k for k in keys if k not in got or k not in want or not json_equal(got[k], want[k])]
         check(json_equal(got, want), "%s equals the reducer model's state for %s"
-              % (e["id"], e["stream"]),
+              % (e["id"], stream),
               "differs at %s; model: %s" % (diff or "top level", json.dumps(want, sort_keys=True)))
 
 
@@ -583,18 +647,28 @@ def check_corpus(corpus, validators):
         print("reduce cases: %d checked against %s" % (n, reduce_cases))
 
 
+def use_contract(contract):
+    global VERSION, FIXTURES, EXTRA_OK
+    VERSION = contract
+    FIXTURES = os.path.join(ROOT, "fixtures", contract)
+    EXTRA_OK = contract == "2.5.0"
+
+
 def main(argv):
-    corpus = argv[1] if len(argv) > 1 else DEFAULT_CORPUS
-    validators = check_schemas()
-    entries = check_manifest()
-    check_payload_fixtures(entries, validators)
-    check_contract_probes(validators)
-    streams = check_streams(entries, validators)
-    check_outputs(entries, streams)
-    if os.path.exists(corpus):
-        check_corpus(corpus, validators)
-    else:
-        print("conformance corpus: %s not found, skipped" % corpus)
+    corpora = argv[1:] + DEFAULT_CORPORA[len(argv) - 1:]
+    for contract, corpus in zip(CONTRACTS, corpora):
+        print("contract %s: fixtures/%s" % (contract, contract))
+        use_contract(contract)
+        validators = check_schemas()
+        entries = check_manifest()
+        check_payload_fixtures(entries, validators)
+        check_contract_probes(validators)
+        streams = check_streams(entries, validators)
+        check_outputs(entries, streams)
+        if os.path.exists(corpus):
+            check_corpus(corpus, validators)
+        else:
+            print("conformance corpus: %s not found, skipped" % corpus)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # conformance.sh: cross-check the installed mission_audit against the shared conformance corpus.
 #
-# Usage: scripts/conformance.sh [--throwaway] [CORPUS_DIR]
+# Usage: scripts/conformance.sh [--throwaway] [--contract C] [CORPUS_DIR]
 #   CORPUS_DIR defaults to ../shared/conformance beside the repository.
+#   --contract C passes C ('2.5.0' or '3.0.0') to every function as its final argument;
+#   without it the signatures without a contract argument (2.5.0) are called.
 #   Runs against the server and database the PG* environment variables name, creating the
 #   extension there if needed. --throwaway instead builds, installs and runs on a throwaway
 #   PostgreSQL 15 cluster (as scripts/test.sh does).
@@ -44,21 +46,34 @@ check() {
 	[ -d "$dir" ] || die "no conformance corpus at $dir"
 	dir=$(cd "$dir" && pwd)
 	mapfile -t args < <(psql_args "$dir")
-	psql -X -q -A -t -v ON_ERROR_STOP=1 "${args[@]}" -f "$REPO_ROOT/scripts/conformance.sql" |
+	psql -X -q -A -t -v ON_ERROR_STOP=1 -v contract="$CONTRACT" "${args[@]}" \
+		-f "$REPO_ROOT/scripts/conformance.sql" |
 		awk '{ print }
 			/^[^ ]+\.jsonl: [0-9]+ passed, [0-9]+ failed$/ { files++; if ($4 > 0) bad = 1 }
 			END { exit bad || !files }'
 }
 
+CONTRACT=
+
 main() {
-	local dir
-	if [ "${1:-}" = --throwaway ]; then
+	local dir throwaway=
+	while [ "$#" -gt 0 ]; do
+		case $1 in
+		--throwaway) throwaway=1 ;;
+		--contract)
+			CONTRACT=${2:?--contract needs a contract}
+			shift
+			;;
+		*) break ;;
+		esac
 		shift
+	done
+	if [ -n "$throwaway" ]; then
 		dir=${1:-$(dirname "$REPO_ROOT")/shared/conformance}
 		[ -d "$dir" ] || die "no conformance corpus at $dir"
 		ensure_deps
 		build_install
-		with_cluster bash "$REPO_ROOT/scripts/conformance.sh" "$(cd "$dir" && pwd)"
+		with_cluster bash "$REPO_ROOT/scripts/conformance.sh" ${CONTRACT:+--contract "$CONTRACT"} "$(cd "$dir" && pwd)"
 		return
 	fi
 	case ${1:-} in -h | --help) usage && return 0 ;; esac

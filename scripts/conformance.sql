@@ -1,6 +1,15 @@
 -- conformance.sql: compare the installed mission_audit with the conformance corpus loaded by conformance.sh.
--- Expects temp tables payload_raw, envelope_raw, reduce_raw (n serial, line text); prints one
--- line per mismatching case, then "<file>: N passed, N failed" for each file that has cases.
+-- Expects temp tables payload_raw, envelope_raw, reduce_raw (n serial, line text) and the psql
+-- variable contract: '' calls the signatures without a contract argument (2.5.0), else every
+-- function gets it as its final argument.  Prints one line per mismatching case, then
+-- "<file>: N passed, N failed" for each file that has cases.
+SELECT set_config('ma.contract_arg', CASE WHEN :'contract' = '' THEN '' ELSE ', ' || quote_literal(:'contract') END, false) AS contract_arg \gset
+
+-- A call of a mission_audit function with the run's contract argument, if any.
+CREATE FUNCTION pg_temp.call(fn text, args text) RETURNS text
+LANGUAGE sql STABLE AS $$
+	SELECT format('%s(%s%s)', fn, args, current_setting('ma.contract_arg'))
+$$;
 
 -- Wrappers turn an ERROR of the extension into {"conformance_error": message}, so one bad case
 -- is reported as a mismatch instead of ending the run.
@@ -91,7 +100,7 @@ CREATE TEMP TABLE tally (file text, n int);
 -- payload_cases.jsonl
 CREATE TEMP TABLE payload_case AS
 	SELECT n, c->>'id' AS id, c->'expected' AS expected,
-		   pg_temp.try('SELECT mission_audit_validate($2, $1)', c->'payload', c->>'event_type') AS ours
+		   pg_temp.try('SELECT ' || pg_temp.call('mission_audit_validate', '$2, $1'), c->'payload', c->>'event_type') AS ours
 	FROM payload_raw, LATERAL (SELECT line::jsonb AS c) x
 	WHERE line <> '';
 INSERT INTO tally SELECT 'payload_cases.jsonl', n FROM payload_case;
@@ -103,7 +112,7 @@ INSERT INTO problem (file, n, id, problem)
 
 -- envelope_cases.jsonl
 CREATE TEMP TABLE envelope_case AS
-	SELECT n, c->>'id' AS id, c->'expected' AS expected, pg_temp.try('SELECT mission_audit_validate_event($1)', c->'event') AS ours
+	SELECT n, c->>'id' AS id, c->'expected' AS expected, pg_temp.try('SELECT ' || pg_temp.call('mission_audit_validate_event', '$1'), c->'event') AS ours
 	FROM envelope_raw, LATERAL (SELECT line::jsonb AS c) x
 	WHERE line <> '';
 INSERT INTO tally SELECT 'envelope_cases.jsonl', n FROM envelope_case;
@@ -112,12 +121,29 @@ INSERT INTO problem (file, n, id, problem)
 	FROM envelope_case,
 		 pg_temp.validation_problems(ours, expected->'valid', expected->'violations',
 									 expected->'schema_violations') p;
+-- The cutover layer (3.0.0): a failed gate is the first violation, with the reference's message;
+-- a passed gate reports none.
+INSERT INTO problem (file, n, id, problem)
+	SELECT 'envelope_cases.jsonl', n, id,
+		   format('cutover: expected %s; ours first %s', coalesce(want->>'message', 'none'),
+				  pg_temp.trunc((ours->'violations'->0)::text))
+	FROM (SELECT *, (SELECT v FROM pg_temp.elems(expected->'violations') v
+					 WHERE v->>'type' = 'cutover_policy' LIMIT 1) AS want
+		  FROM envelope_case
+		  WHERE expected->'layers' ? 'cutover' AND NOT ours ? 'conformance_error') c
+	WHERE CASE WHEN (expected->'layers'->>'cutover')::boolean
+			   THEN EXISTS (SELECT FROM pg_temp.elems(ours->'violations') v WHERE v->>'type' = 'cutover_policy')
+			   ELSE (ours->'violations'->0) - 'input' IS DISTINCT FROM
+					jsonb_build_object('field', 'schema_version', 'type', 'cutover_policy',
+									   'message', want->>'message')
+		  END;
 
 -- reduce_cases.jsonl: the aggregate and the array function must both give the expected state.
 CREATE TEMP TABLE reduce_case AS
 	SELECT n, c->>'id' AS id, c->'expected' AS expected,
-		   pg_temp.try('SELECT mission_audit_reduce(e) FROM jsonb_array_elements($1) e', c->'events') AS ours_agg,
-		   pg_temp.try('SELECT mission_audit_reduce_events($1)', c->'events') AS ours_events
+		   pg_temp.try('SELECT ' || pg_temp.call('mission_audit_reduce', 'e') || ' FROM jsonb_array_elements($1) e',
+					   c->'events') AS ours_agg,
+		   pg_temp.try('SELECT ' || pg_temp.call('mission_audit_reduce_events', '$1'), c->'events') AS ours_events
 	FROM reduce_raw, LATERAL (SELECT line::jsonb AS c) x
 	WHERE line <> '';
 INSERT INTO tally SELECT 'reduce_cases.jsonl', n FROM reduce_case;

@@ -1,9 +1,10 @@
 #!/bin/sh
-# splice_schemas.sh: expand @SCHEMA name@ lines of the install-script template
-# with the contents of <schemadir>/<name>.schema.json, dollar-quoted.
+# splice_schemas.sh: expand @SCHEMA contract/name@ lines of the install-script
+# template with the contents of <fixturesdir>/<contract>/schemas/<name>.schema.json,
+# dollar-quoted.
 set -eu
 template=$1
-schemadir=$2
+fixturesdir=$2
 while IFS= read -r line || [ -n "$line" ]; do
 	case "$line" in
 	*@SCHEMA\ *@*)
@@ -12,7 +13,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 		prefix=${line%%@SCHEMA *}
 		suffix=${line#*@SCHEMA $name@}
 		printf '%s$schema$' "$prefix"
-		cat "$schemadir/$name.schema.json"
+		cat "$fixturesdir/${name%%/*}/schemas/${name#*/}.schema.json"
 		printf '$schema$%s\n' "$suffix"
 		;;
 	*)

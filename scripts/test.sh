@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # test.sh: build, install and run every mission_audit test suite on a throwaway PostgreSQL 15 cluster.
 #
-# Usage: scripts/test.sh [regress] [tap] [schemas] [fuzz] [conformance]
+# Usage: scripts/test.sh [regress] [tap] [schemas] [fuzz] [conformance] [upstream]
 #   With no argument every suite runs; naming suites runs only those.
 #   regress      pg_regress suites (make installcheck); REGRESS="a b" narrows them
 #   tap          pgTAP suites test/*.sql via pg_prove; TAP_TESTS="test/x.sql" narrows them
 #   schemas      scripts/check_schemas.py: the JSON Schemas under a third-party validator
 #   fuzz         fuzz/run.sh --quick: 20,000 hostile inputs, no crash, hang or wrong answer
-#   conformance  scripts/conformance.sh against ../shared/conformance, when present
+#   conformance  scripts/conformance.sh against ../shared/conformance (2.5.0, without and with
+#                the contract argument) and ../shared/conformance-3.0.0 (3.0.0), when present
+#   upstream     scripts/replay_fixtures.sh on the reference's own suites,
+#                ../shared/upstream-fixtures/<contract>, when present
 # The last line printed is "N passed, N failed" over regression tests, pgTAP assertions and
 # conformance cases; the exit status is non-zero on any failure or when nothing ran.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 CONFORMANCE_DIR=$(dirname "$REPO_ROOT")/shared/conformance
+CONFORMANCE_3_DIR=$(dirname "$REPO_ROOT")/shared/conformance-3.0.0
+UPSTREAM_DIR=$(dirname "$REPO_ROOT")/shared/upstream-fixtures
 
 # record SUITE PASSED FAILED: append one suite's counts to the run's counts file.
 record() {
@@ -108,7 +113,7 @@ run_tap() {
 run_schemas() {
 	local out=$RUN_DIR/schemas.out rc=0 passed failed
 	say "schemas: scripts/check_schemas.py"
-	/usr/bin/python3 "$REPO_ROOT/scripts/check_schemas.py" "$CONFORMANCE_DIR" \
+	/usr/bin/python3 "$REPO_ROOT/scripts/check_schemas.py" "$CONFORMANCE_DIR" "$CONFORMANCE_3_DIR" \
 		2>&1 | tee "$out" || rc=$?
 	read -r passed failed < <(awk '/^[0-9]+ passed, [0-9]+ failed$/ { p = $1; f = $3 }
 		END { printf "%d %d\n", p, f }' "$out")
@@ -131,26 +136,61 @@ run_fuzz() {
 	fi
 }
 
-# run_conformance: cross-check against the shared corpus and count its cases.
-run_conformance() {
-	local out=$RUN_DIR/conformance.out rc=0 passed failed
-	if [ ! -d "$CONFORMANCE_DIR" ]; then
-		say "conformance: $CONFORMANCE_DIR not found, skipped"
+# conformance_run LABEL DIR [CONTRACT]: cross-check one corpus, with CONTRACT passed to every
+# function (or the signatures without it), and count its cases.
+conformance_run() {
+	local label=$1 dir=$2 contract=${3:-} out=$RUN_DIR/conformance-$1.out rc=0 passed failed
+	if [ ! -d "$dir" ]; then
+		say "conformance: $dir not found, skipped"
 		return 0
 	fi
-	say "conformance: $CONFORMANCE_DIR"
-	fresh_db mission_audit_conformance || {
-		record conformance 0 1
-		return 0
-	}
-	PGDATABASE=mission_audit_conformance bash "$REPO_ROOT/scripts/conformance.sh" "$CONFORMANCE_DIR" \
-		2>&1 | tee "$out" || rc=$?
+	say "conformance ($label): $dir"
+	PGDATABASE=mission_audit_conformance bash "$REPO_ROOT/scripts/conformance.sh" \
+		${contract:+--contract "$contract"} "$dir" 2>&1 | tee "$out" || rc=$?
 	read -r passed failed < <(awk '/^[^ ]+\.jsonl: [0-9]+ passed, [0-9]+ failed$/ { p += $2; f += $4 }
 		END { printf "%d %d\n", p, f }' "$out")
 	if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
 		failed=1
 	fi
-	record conformance "$passed" "$failed"
+	record "conformance-$label" "$passed" "$failed"
+}
+
+# run_conformance: the 2.5.0 corpus through the old signatures and with '2.5.0', the 3.0.0
+# corpus with '3.0.0'.
+run_conformance() {
+	fresh_db mission_audit_conformance || {
+		record conformance 0 1
+		return 0
+	}
+	conformance_run 2.5.0-default "$CONFORMANCE_DIR"
+	conformance_run 2.5.0 "$CONFORMANCE_DIR" 2.5.0
+	conformance_run 3.0.0 "$CONFORMANCE_3_DIR" 3.0.0
+}
+
+# run_upstream: replay the reference's own suites, one per contract, and count their fixtures.
+run_upstream() {
+	local contract out rc passed failed
+	fresh_db mission_audit_upstream || {
+		record upstream 0 1
+		return 0
+	}
+	for contract in 2.5.0 3.0.0; do
+		if [ ! -d "$UPSTREAM_DIR/$contract" ]; then
+			say "upstream: $UPSTREAM_DIR/$contract not found, skipped"
+			continue
+		fi
+		say "upstream fixtures: $UPSTREAM_DIR/$contract"
+		out=$RUN_DIR/upstream-$contract.out
+		rc=0
+		PGDATABASE=mission_audit_upstream bash "$REPO_ROOT/scripts/replay_fixtures.sh" \
+			"$UPSTREAM_DIR/$contract" "$contract" 2>&1 | tee "$out" || rc=$?
+		read -r passed failed < <(awk '/: [0-9]+ passed, [0-9]+ failed$/ { p = $(NF-3); f = $(NF-1) }
+			END { printf "%d %d\n", p, f }' "$out")
+		if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+			failed=1
+		fi
+		record "upstream-$contract" "$passed" "$failed"
+	done
 }
 
 # show_server_trouble: print crashes and assertion failures from the throwaway server's log.
@@ -189,11 +229,11 @@ summarize() {
 # parse_suites ARG...: print the suites to run, checking their names.
 parse_suites() {
 	local arg
-	[ "$#" -gt 0 ] || set -- regress tap schemas fuzz conformance
+	[ "$#" -gt 0 ] || set -- regress tap schemas fuzz conformance upstream
 	for arg in "$@"; do
 		case $arg in
-		regress | tap | schemas | fuzz | conformance) echo "$arg" ;;
-		*) die "unknown suite '$arg' (expected regress, tap, schemas, fuzz or conformance)" ;;
+		regress | tap | schemas | fuzz | conformance | upstream) echo "$arg" ;;
+		*) die "unknown suite '$arg' (expected regress, tap, schemas, fuzz, conformance or upstream)" ;;
 		esac
 	done
 }

@@ -1,55 +1,59 @@
--- conformance_fixtures: the shipped fixtures, manifest and golden replays, read from the installed share directory
+-- conformance_fixtures: the shipped suites (fixtures/<contract>/, the reference's layout), replayed from the installed share directory
 \pset null '(null)'
-SELECT setting || '/extension/mission_audit/' AS fixtures FROM pg_config WHERE name = 'SHAREDIR' \gset
-CREATE TEMP TABLE manifest AS
-SELECT f.* FROM jsonb_to_recordset(pg_read_file(:'fixtures' || 'manifest.json')::jsonb -> 'fixtures')
-  AS f(id text, path text, event_type text, expected_result text, fixture_type text,
-       min_version text, expected_violations jsonb, stream text);
-CREATE TEMP TABLE fixture AS
-SELECT m.*, pg_read_file(:'fixtures' || m.path) AS body FROM manifest m;
+SELECT setting || '/extension/mission_audit/' AS share FROM pg_config WHERE name = 'SHAREDIR' \gset
+CREATE FUNCTION pg_temp.manifest(contract text) RETURNS jsonb LANGUAGE sql
+	AS $$ SELECT pg_read_file(current_setting('ma.share') || contract || '/manifest.json')::jsonb $$;
+CREATE FUNCTION pg_temp.files(contract text) RETURNS jsonb LANGUAGE sql
+	AS $$ SELECT jsonb_object_agg(e->>'path', pg_read_file(current_setting('ma.share') || contract || '/' || (e->>'path')))
+		  FROM jsonb_array_elements(pg_temp.manifest(contract)->'fixtures') e $$;
+SET ma.share = :'share';
+CREATE TEMP TABLE entry AS
+SELECT c AS contract, e, pg_read_file(:'share' || c || '/' || (e->>'path')) AS body
+  FROM unnest(mission_audit_contracts()) c, jsonb_array_elements(pg_temp.manifest(c)->'fixtures') e;
 
--- the manifest: 17 entries, 7 valid, 4 invalid, 3 streams, 3 reducer outputs
-SELECT fixture_type, count(*) FROM manifest GROUP BY fixture_type ORDER BY fixture_type;
--- ids are unique kebab-case, every entry is for 2.5.0, every file is there and non-empty
-SELECT count(DISTINCT id) = count(*) AS ids_unique, bool_and(id ~ '^[a-z0-9]+(-[a-z0-9]+)*$') AS kebab_case,
-       bool_and(min_version = mission_audit_schema_version()) AS all_2_5_0,
-       bool_and(length(body) > 0) AS files_present
-  FROM fixture;
--- every reducer output names a stream in the manifest
-SELECT o.id, s.path FROM manifest o LEFT JOIN manifest s ON s.id = o.stream
- WHERE o.fixture_type = 'reducer_output' ORDER BY o.id;
+-- each manifest has the reference's top-level keys and version
+SELECT c AS contract, (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(pg_temp.manifest(c)) k) AS keys,
+       pg_temp.manifest(c)->>'version' AS version
+  FROM unnest(mission_audit_contracts()) c;
+-- 17 entries per contract: 7 valid, 4 invalid, 3 streams, 3 reducer outputs
+SELECT contract, coalesce(e->>'fixture_type', e->>'expected_result') AS kind, count(*)
+  FROM entry GROUP BY 1, 2 ORDER BY 1, 2;
+-- every entry has exactly the reference's keys (fixture_type only on streams and outputs)
+SELECT contract, e->>'fixture_type' AS fixture_type,
+       (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(e) k) AS keys, count(*)
+  FROM entry GROUP BY 1, 2, 3 ORDER BY 1, 2;
+-- ids unique, the same 17 files in both suites, no file empty
+SELECT count(DISTINCT (contract, e->>'id')) = count(*) AS ids_unique,
+       count(DISTINCT e->>'path') AS paths, bool_and(length(body) > 0) AS files_present
+  FROM entry;
+-- valid and invalid fixtures are bare payloads, never {"event_type", "payload"} wrappers
+SELECT contract, bool_and(jsonb_typeof(body::jsonb) = 'object' AND NOT body::jsonb ? 'payload') AS bare_payloads
+  FROM entry WHERE e->>'fixture_type' IS NULL GROUP BY 1 ORDER BY 1;
 
--- valid fixtures validate, with their declared event type
-SELECT id, v->>'valid' AS valid, v->>'event_type' = event_type AS type_matches,
-       jsonb_array_length(v->'violations') AS violations
-  FROM fixture, mission_audit_validate(body::jsonb->>'event_type', body::jsonb->'payload') v
- WHERE fixture_type = 'valid' ORDER BY id;
+-- replaying each suite under its contract: every fixture as its manifest says
+SELECT c AS contract, r.fixture_type, r.id, r.passed, r.detail
+  FROM unnest(mission_audit_contracts()) c, mission_audit_conformance(pg_temp.manifest(c), pg_temp.files(c), c) r
+ ORDER BY 1, 2, 3;
 
--- invalid fixtures fail for exactly their named reason
-SELECT id, x->>'field' AS field, x->>'type' AS type, x->>'message' AS message
-  FROM fixture, mission_audit_validate(body::jsonb->>'event_type', body::jsonb->'payload') v,
-       jsonb_array_elements(v->'violations') x
- WHERE fixture_type = 'invalid' ORDER BY id, field;
--- and those violations are the manifest's expected ones, no more, no fewer
-SELECT id,
-       (SELECT jsonb_agg(jsonb_build_object('field', x->>'field', 'type', x->>'type') ORDER BY x->>'field')
-          FROM jsonb_array_elements(mission_audit_validate(body::jsonb->>'event_type', body::jsonb->'payload')->'violations') x)
-     = (SELECT jsonb_agg(e ORDER BY e->>'field') FROM jsonb_array_elements(expected_violations) e) AS as_declared
-  FROM fixture WHERE fixture_type = 'invalid' ORDER BY id;
+-- the suites are contract-specific: each one replayed under the other contract fails everywhere but the invalid fixtures
+SELECT c AS suite, other AS replayed_under, r.fixture_type, count(*) FILTER (WHERE r.passed) AS passed, count(*) AS fixtures
+  FROM unnest(mission_audit_contracts()) c, unnest(mission_audit_contracts()) other,
+       mission_audit_conformance(pg_temp.manifest(c), pg_temp.files(c), other) r
+ WHERE c <> other GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
 
--- each stream holds full valid envelopes with ULID ids
-SELECT s.id, count(*) AS events, bool_and(mission_audit_event_is_valid(l.event)) AS all_valid,
-       bool_and(l.event->>'event_id' ~ '^[0-9A-HJKMNP-TV-Z]{26}$') AS ulid_ids,
-       string_agg(l.event->>'event_type', ', ' ORDER BY l.line_number) AS types
-  FROM fixture s, mission_audit_read_jsonl(s.body) l
- WHERE s.fixture_type = 'replay_stream' GROUP BY s.id ORDER BY s.id;
+-- the runner reports what it cannot check instead of passing it
+SELECT id, passed, detail FROM mission_audit_conformance(
+	'{"fixtures": [{"id": "a", "path": "mission_audit/valid/x.json", "event_type": "MissionAuditStarted", "expected_result": "valid"},
+	               {"id": "b", "path": "mission_audit/replay/y_output.json", "fixture_type": "reducer_output", "expected_result": "valid"},
+	               {"id": "c", "path": "mission_audit/other/z.json", "fixture_type": "snapshot", "expected_result": "valid"},
+	               {"id": "d", "path": "other_family/w.json", "event_type": "MissionCreated", "expected_result": "valid"}]}',
+	'{"mission_audit/replay/y_output.json": "{}", "mission_audit/other/z.json": "{}"}', '3.0.0') ORDER BY id;
+-- an unknown contract is an error
+SELECT * FROM mission_audit_conformance('{"fixtures": []}', '{}', '4.0.0');
 
--- replaying each stream gives its golden reduced state
-SELECT s.id, (SELECT mission_audit_reduce(l.event) FROM mission_audit_read_jsonl(s.body) l) = o.body::jsonb AS matches_golden
-  FROM fixture o JOIN fixture s ON s.id = o.stream
- WHERE o.fixture_type = 'reducer_output' ORDER BY s.id;
 -- the golden states themselves
-SELECT o.id, g->>'audit_status' AS status, g->>'verdict' AS verdict, g->>'event_count' AS events,
+SELECT contract, e->>'id' AS id, g->>'audit_status' AS status, g->>'verdict' AS verdict, g->>'event_count' AS events,
+       g->>'mission_number' AS mission_number, g ? 'feature_slug' AS has_feature_slug,
        jsonb_array_length(g->'pending_decisions') AS pending, jsonb_array_length(g->'anomalies') AS anomalies
-  FROM fixture o, LATERAL (SELECT o.body::jsonb) x(g)
- WHERE o.fixture_type = 'reducer_output' ORDER BY o.id;
+  FROM entry, LATERAL (SELECT body::jsonb) x(g)
+ WHERE e->>'fixture_type' = 'reducer_output' ORDER BY 1, 2;

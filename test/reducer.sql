@@ -60,7 +60,7 @@ CREATE FUNCTION pg_temp.initial() RETURNS jsonb
 CREATE FUNCTION pg_temp.golden(name text, OUT jsonl text, OUT expected jsonb)
 	LANGUAGE sql STABLE
 	AS $$ SELECT pg_read_file(dir || name || '.jsonl'), pg_read_file(dir || name || '_output.json')::jsonb
-		FROM (SELECT setting || '/extension/mission_audit/mission_audit/replay/' AS dir
+		FROM (SELECT setting || '/extension/mission_audit/2.5.0/mission_audit/replay/' AS dir
 			FROM pg_config WHERE name = 'SHAREDIR') d $$;
 
 ----------------------------------------------------------------------
