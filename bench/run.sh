@@ -176,19 +176,27 @@ generate_data() {
 	"${PSQL[@]}" -v n="$N" -f "$BENCH_DIR/generate.sql" >/dev/null
 	"${PSQL[@]}" >/dev/null <<SQL
 SET client_min_messages = warning;
-DROP TABLE IF EXISTS ev_p10, ev_p50;
+DROP TABLE IF EXISTS ev_p10, ev_p50, ev3;
 CREATE TABLE ev_p10 AS SELECT * FROM ev WHERE run < $runs / 10;
 CREATE TABLE ev_p50 AS SELECT * FROM ev WHERE run < $runs / 2;
+-- the same events in contract 3.0.0's spelling, in the same heap order
+CREATE TABLE ev3 AS
+SELECT run, event || jsonb_build_object('build_id', 'bench-build-' || (run % 7), 'schema_version', '3.0.0',
+		'payload', ((event -> 'payload') - 'feature_slug') || jsonb_build_object(
+			'mission_slug', event -> 'payload' -> 'feature_slug',
+			'mission_number', 1 + ltrim(split_part(event -> 'payload' ->> 'feature_slug', '-', 1), '0')::int % 1000,
+			'mission_type', (ARRAY['software-dev', 'documentation', 'research'])[1 + run % 3])) AS event
+  FROM ev;
 SQL
 	say "VACUUM ANALYZE and caching"
-	for t in ev ev_p10 ev_p50; do
+	for t in ev ev_p10 ev_p50 ev3; do
 		sql "VACUUM ANALYZE $t" >/dev/null
 	done
 	if sql "CREATE EXTENSION IF NOT EXISTS pg_prewarm" >/dev/null 2>&1; then
-		PREWARM=$(sql "SELECT sum(pg_prewarm(t)) FROM unnest(ARRAY['ev', 'ev_p10', 'ev_p50']::regclass[]) t")
+		PREWARM=$(sql "SELECT sum(pg_prewarm(t)) FROM unnest(ARRAY['ev', 'ev_p10', 'ev_p50', 'ev3']::regclass[]) t")
 		PREWARM="pg_prewarm: $PREWARM blocks"
 	else
-		sql "SELECT count(*) FROM ev; SELECT count(*) FROM ev_p10; SELECT count(*) FROM ev_p50" >/dev/null
+		sql "SELECT count(*) FROM ev; SELECT count(*) FROM ev_p10; SELECT count(*) FROM ev_p50; SELECT count(*) FROM ev3" >/dev/null
 		PREWARM="warm-up scans (pg_prewarm not available)"
 	fi
 	AVG_SIZE=$(sql "SELECT round(avg(pg_column_size(event))) FROM ev")
@@ -204,7 +212,9 @@ check_valid() {
 	local bad
 	bad=$(sql "SELECT count(*) FROM ev WHERE NOT mission_audit_event_is_valid(event)")
 	[ "$bad" -eq 0 ] || die "$bad generated events are not valid: $(sql "SELECT mission_audit_validate_event(event) FROM ev WHERE NOT mission_audit_event_is_valid(event) LIMIT 1")"
-	say "all events valid (mission_audit_event_is_valid)"
+	bad=$(sql "SELECT count(*) FROM ev3 WHERE NOT mission_audit_event_is_valid(event, '3.0.0')")
+	[ "$bad" -eq 0 ] || die "$bad generated 3.0.0 events are not valid: $(sql "SELECT mission_audit_validate_event(event, '3.0.0') FROM ev3 WHERE NOT mission_audit_event_is_valid(event, '3.0.0') LIMIT 1")"
+	say "all events valid (mission_audit_event_is_valid, 2.5.0 on ev and 3.0.0 on ev3)"
 }
 
 # check_plpgsql_agrees: the PL/pgSQL peer gives mission_audit_is_valid's verdict on every row of
@@ -375,6 +385,12 @@ run_queries() {
 	local Q_V3="SELECT count(*) FROM ev WHERE mission_audit_event_is_valid(event)"
 	local Q_R1="SELECT count(s) FROM (SELECT run, mission_audit_reduce(event) s FROM ev GROUP BY run) x"
 	local Q_R2="SELECT pg_column_size(mission_audit_reduce(event)) FROM ev"	# the whole jsonb built, not rendered as text
+	# contract 3.0.0: the same queries on ev3 with the contract argument, against floors on ev3
+	local Q3_F2=${Q_F2/FROM ev/FROM ev3} Q3_F3=${Q_F3/FROM ev/FROM ev3}
+	local Q3_V1="SELECT count(*) FROM ev3 WHERE mission_audit_is_valid(event ->> 'event_type', event -> 'payload', '3.0.0')"
+	local Q3_V2="SELECT count(*) FROM ev3 WHERE (mission_audit_validate(event ->> 'event_type', event -> 'payload', '3.0.0') ->> 'valid')::boolean"
+	local Q3_V3="SELECT count(*) FROM ev3 WHERE mission_audit_event_is_valid(event, '3.0.0')"
+	local Q3_R1="SELECT count(s) FROM (SELECT run, mission_audit_reduce(event, '3.0.0') s FROM ev3 GROUP BY run) x"
 	r10=$(sql "SELECT count(*) FROM ev_p10")
 	r50=$(sql "SELECT count(*) FROM ev_p50")
 
@@ -390,6 +406,12 @@ run_queries() {
 		time_query R1 "$mode" "$N" F3 "$Q_R1"
 		time_query F3-hash "$mode" "$N" - "$Q_F3" "$HASH_SETTINGS"
 		time_query R1-hash "$mode" "$N" F3-hash "$Q_R1" "$HASH_SETTINGS"
+		time_query F2-3.0.0 "$mode" "$N" - "$Q3_F2"
+		time_query V1-3.0.0 "$mode" "$N" F2-3.0.0 "$Q3_V1"
+		time_query V2-3.0.0 "$mode" "$N" F2-3.0.0 "$Q3_V2"
+		time_query V3-3.0.0 "$mode" "$N" F2-3.0.0 "$Q3_V3"
+		time_query F3-3.0.0 "$mode" "$N" - "$Q3_F3"
+		time_query R1-3.0.0 "$mode" "$N" F3-3.0.0 "$Q3_R1"
 	done
 	say "linearity of R1-hash in groups (serial; the 10% and 50% run prefixes are tables of their own)"
 	time_query "F3-hash 10%" serial "$r10" - "${Q_F3/FROM ev/FROM ev_p10}" "$HASH_SETTINGS"
@@ -447,7 +469,7 @@ $(machine_info)
 
 ## Timings
 
-Ratio: median over the floor's median in the same mode (F2 for V*, R2; F3 for R1; F3-hash for R1-hash).
+Ratio: median over the floor's median in the same mode (F2 for V*, R2; F3 for R1; F3-hash for R1-hash; for the -3.0.0 rows F2-3.0.0 and F3-3.0.0, the same floors on ev3, the events in contract 3.0.0's spelling).
 
 | query | mode | median s | min s | max s | rows/s | floor | × floor |
 |---|---|---:|---:|---:|---:|---|---:|
@@ -530,6 +552,10 @@ targets() {
 	target "V2 ≤ 2.5× F2 (serial)" "$(med V2 serial)" "$(med F2 serial)" 2.5 "×"
 	target "V3 ≤ 2× F2 (serial)" "$(med V3 serial)" "$(med F2 serial)" 2 "×"
 	target "R1 ≤ 1.0× F3 (serial)" "$(med R1 serial)" "$(med F3 serial)" 1.0 "×"
+	target "V1-3.0.0 ≤ 1.5× F2-3.0.0 (serial)" "$(med V1-3.0.0 serial)" "$(med F2-3.0.0 serial)" 1.5 "×"
+	target "V2-3.0.0 ≤ 2.5× F2-3.0.0 (serial)" "$(med V2-3.0.0 serial)" "$(med F2-3.0.0 serial)" 2.5 "×"
+	target "V3-3.0.0 ≤ 2× F2-3.0.0 (serial)" "$(med V3-3.0.0 serial)" "$(med F2-3.0.0 serial)" 2 "×"
+	target "R1-3.0.0 ≤ 1.0× F3-3.0.0 (serial)" "$(med R1-3.0.0 serial)" "$(med F3-3.0.0 serial)" 1.0 "×"
 	if plan_of R1 parallel | grep -q Gather; then
 		target "R1 parallel faster than R1 serial" "$(med R1 parallel)" "$(med R1 serial)" 1.0 "× serial" lt
 	else

@@ -124,28 +124,18 @@ string_in(const JsonbValue *v, const char *const *names, int n, int len)
 	return -1;
 }
 
-static const JsonbValue *
-top_level(Jsonb *event, const char *key, JsonbValue *buf)
-{
-	return getKeyJsonValueFromContainer(&event->root, key, strlen(key), buf);
-}
-
 #define FAIL(...) return want_message ? psprintf(__VA_ARGS__) : (char *) ""
 
 /*
- * Run the gate on an envelope (an object).  NULL when it passes; otherwise
- * the reference's exception text for the first failing rule, or "" when
- * want_message is false.
+ * Run the gate on an envelope (an object) whose top-level schema_version,
+ * event_type and aggregate_id are given (NULL when absent).  NULL when it
+ * passes; otherwise the reference's exception text for the first failing
+ * rule, or "" when want_message is false.
  */
 char *
-ma_cutover_failure(Jsonb *event, bool want_message)
+ma_cutover_failure(Jsonb *event, const JsonbValue *sv, const JsonbValue *type,
+				   const JsonbValue *agg, bool want_message)
 {
-	JsonbValue	buf_sv,
-				buf_type,
-				buf_agg;
-	const JsonbValue *sv = top_level(event, "schema_version", &buf_sv);
-	const JsonbValue *type;
-	const JsonbValue *agg;
 	StringInfoData msg;
 	uint32		mask = 0;
 	int			i;
@@ -189,14 +179,12 @@ ma_cutover_failure(Jsonb *event, bool want_message)
 	}
 
 	/* rule 7: legacy event names */
-	type = top_level(event, "event_type", &buf_type);
 	if (type && type->type == jbvString &&
 		(i = string_in(type, legacy_event_names, lengthof(legacy_event_names),
 					   type->val.string.len)) >= 0)
 		FAIL("payload contains forbidden legacy event names: ['%s']", legacy_event_names[i]);
 
 	/* rule 8: legacy aggregate names, the text before the first '/' */
-	agg = top_level(event, "aggregate_id", &buf_agg);
 	if (agg && agg->type == jbvString)
 	{
 		const char *slash = memchr(agg->val.string.val, '/', agg->val.string.len);

@@ -8,19 +8,31 @@ static const uint32 empty_object = JB_FOBJECT;
 
 #define MAX_DETAIL_VIOLATIONS 10
 
+static inline bool
+is_envelope_object(Jsonb *event)
+{
+	return JB_ROOT_IS_OBJECT(event) && !JB_ROOT_IS_SCALAR(event);
+}
+
+static const JsonbValue *
+found_value(const MaFound *f)
+{
+	return f->present ? &f->value : NULL;
+}
+
 /*
- * The cutover gate's violation, first in the list when the contract has a
- * gate: field schema_version whatever the rule, as the reference reports it.
+ * The cutover gate, given the envelope's fields as read: its violation has
+ * the field schema_version whatever the rule, as the reference reports it.
  */
 static bool
-check_cutover(Jsonb *event, MaReport *report)
+check_cutover(Jsonb *event, const MaFound *fields, MaReport *report)
 {
 	char	   *why;
 	JsonbValue	none;
 
-	if (JB_ROOT_IS_SCALAR(event) || !JB_ROOT_IS_OBJECT(event))
-		return true;			/* not an envelope at all: model_type says so */
-	why = ma_cutover_failure(event, report->collect);
+	why = ma_cutover_failure(event, found_value(&fields[ENV_SCHEMA_VERSION]),
+							 found_value(&fields[ENV_EVENT_TYPE]),
+							 found_value(&fields[ENV_AGGREGATE_ID]), report->collect);
 	if (why == NULL)
 		return true;
 	none.type = jbvNull;
@@ -52,10 +64,21 @@ ma_check_envelope(const MaContract *contract, Jsonb *event, MaReport *report,
 	root.val.binary.data = &event->root;
 	root.val.binary.len = VARSIZE(event) - VARHDRSZ;
 
-	if (contract->cutover_gate && !check_cutover(event, report) && !report->collect)
-		return false;
+	/*
+	 * A contract's gate reports first, so a collecting walk runs it on the
+	 * fields read ahead; the verdict alone can take them from the model's
+	 * walk.  An event that is not an object is model_type, without a gate.
+	 */
+	if (contract->cutover_gate && report->collect && is_envelope_object(event))
+	{
+		ma_read_fields(contract->envelope_model, &event->root, env->fields);
+		check_cutover(event, env->fields, report);
+	}
 	if (!ma_check_model(contract->envelope_model, &root, report, env->fields) &&
 		!report->collect)
+		return false;
+	if (contract->cutover_gate && !report->collect &&
+		!check_cutover(event, env->fields, report))
 		return false;
 	if (JB_ROOT_IS_SCALAR(event) || !JB_ROOT_IS_OBJECT(event))
 		return false;
