@@ -79,7 +79,7 @@ SELECT st->>'audit_status' AS status, st->>'verdict' AS verdict, st->>'run_id' A
 	st->'event_count' AS events, jsonb_array_length(st->'anomalies') AS anomalies
 FROM (SELECT mission_audit_reduce(event) AS st
 	FROM mission_audit_read_jsonl(pg_read_file((SELECT setting FROM pg_config WHERE name = 'SHAREDIR')
-		|| '/extension/mission_audit/mission_audit/replay/mission_audit_replay_pass.jsonl'))) x;
+		|| '/extension/mission_audit/2.5.0/mission_audit/replay/mission_audit_replay_pass.jsonl'))) x;
 
 -- a line that is JSON but not an event object is read, then rejected by the reducer
 SELECT mission_audit_reduce(event) FROM mission_audit_read_jsonl(E'\n[]\n'); -- error
