@@ -12,10 +12,19 @@
 #define REQUIRED_SIGNAL "3.0.0"
 #define ACCEPTED_MAJOR 3
 
-/* Forbidden legacy keys, sorted as the message lists them. */
-static const char *const legacy_keys[] = {
-	"feature_number", "feature_slug", "legacy_aggregate_id", "mission_key"
+/* Forbidden legacy keys, sorted as the message lists them; their lengths all differ. */
+#define LEGACY_KEY(s) {s, sizeof(s) - 1}
+static const struct
+{
+	const char *name;
+	uint32		len;
+}			legacy_keys[] = {
+	LEGACY_KEY("feature_number"), LEGACY_KEY("feature_slug"),
+	LEGACY_KEY("legacy_aggregate_id"), LEGACY_KEY("mission_key")
 };
+
+#define LEGACY_KEY_MIN_LEN 11
+#define LEGACY_KEY_MAX_LEN 19
 static const char *const legacy_event_names[] = {"FeatureCreated", "FeatureClosed"};
 static const char *const legacy_aggregate_names[] = {"feature", "feature_catalog"};
 
@@ -101,10 +110,11 @@ walk_keys(JsonbContainer *c, uint32 *mask)
 			uint32		len = end - offset;
 
 			/* the names' lengths differ: one comparison per key at most */
-			for (int k = 0; k < lengthof(legacy_keys); k++)
-				if (strlen(legacy_keys[k]) == len &&
-					memcmp(base + offset, legacy_keys[k], len) == 0)
-					*mask |= 1u << k;
+			if (len >= LEGACY_KEY_MIN_LEN && len <= LEGACY_KEY_MAX_LEN)
+				for (int k = 0; k < lengthof(legacy_keys); k++)
+					if (legacy_keys[k].len == len &&
+						memcmp(base + offset, legacy_keys[k].name, len) == 0)
+						*mask |= 1u << k;
 		}
 		else if (JBE_ISCONTAINER(e))
 			walk_keys((JsonbContainer *) (base + INTALIGN(offset)), mask);
@@ -173,7 +183,7 @@ ma_cutover_failure(Jsonb *event, const JsonbValue *sv, const JsonbValue *type,
 		for (i = 0; i < lengthof(legacy_keys); i++)
 			if (mask & (1u << i))
 				appendStringInfo(&msg, "%s'%s'", msg.data[msg.len - 1] == '[' ? "" : ", ",
-								 legacy_keys[i]);
+								 legacy_keys[i].name);
 		appendStringInfoChar(&msg, ']');
 		return msg.data;
 	}
