@@ -100,7 +100,9 @@ CREATE TEMP TABLE tally (file text, n int);
 -- payload_cases.jsonl
 CREATE TEMP TABLE payload_case AS
 	SELECT n, c->>'id' AS id, c->'expected' AS expected,
-		   pg_temp.try('SELECT ' || pg_temp.call('mission_audit_validate', '$2, $1'), c->'payload', c->>'event_type') AS ours
+		   pg_temp.try('SELECT ' || pg_temp.call('mission_audit_validate', '$2, $1'), c->'payload', c->>'event_type') AS ours,
+		   pg_temp.try('SELECT to_jsonb(' || pg_temp.call('mission_audit_is_valid', '$2, $1') || ')',
+					   c->'payload', c->>'event_type') AS ours_fast
 	FROM payload_raw, LATERAL (SELECT line::jsonb AS c) x
 	WHERE line <> '';
 INSERT INTO tally SELECT 'payload_cases.jsonl', n FROM payload_case;
@@ -109,10 +111,15 @@ INSERT INTO problem (file, n, id, problem)
 	FROM payload_case,
 		 pg_temp.validation_problems(ours, expected->'valid', expected->'model_violations',
 									 expected->'schema_violations') p;
+-- the fast boolean path gives the same verdict as the full report
+INSERT INTO problem (file, n, id, problem)
+	SELECT 'payload_cases.jsonl', n, id, format('is_valid: %s, validate: %s', ours_fast, ours->'valid')
+	FROM payload_case WHERE ours_fast IS DISTINCT FROM ours->'valid';
 
 -- envelope_cases.jsonl
 CREATE TEMP TABLE envelope_case AS
-	SELECT n, c->>'id' AS id, c->'expected' AS expected, pg_temp.try('SELECT ' || pg_temp.call('mission_audit_validate_event', '$1'), c->'event') AS ours
+	SELECT n, c->>'id' AS id, c->'expected' AS expected, pg_temp.try('SELECT ' || pg_temp.call('mission_audit_validate_event', '$1'), c->'event') AS ours,
+		   pg_temp.try('SELECT to_jsonb(' || pg_temp.call('mission_audit_event_is_valid', '$1') || ')', c->'event') AS ours_fast
 	FROM envelope_raw, LATERAL (SELECT line::jsonb AS c) x
 	WHERE line <> '';
 INSERT INTO tally SELECT 'envelope_cases.jsonl', n FROM envelope_case;
@@ -121,6 +128,9 @@ INSERT INTO problem (file, n, id, problem)
 	FROM envelope_case,
 		 pg_temp.validation_problems(ours, expected->'valid', expected->'violations',
 									 expected->'schema_violations') p;
+INSERT INTO problem (file, n, id, problem)
+	SELECT 'envelope_cases.jsonl', n, id, format('event_is_valid: %s, validate_event: %s', ours_fast, ours->'valid')
+	FROM envelope_case WHERE ours_fast IS DISTINCT FROM ours->'valid';
 -- The cutover layer (3.0.0): a failed gate is the first violation, with the reference's message;
 -- a passed gate reports none.
 INSERT INTO problem (file, n, id, problem)
