@@ -1,6 +1,7 @@
 /* scalars.c: event ids, timestamps, UUIDs, versions and JSON numbers */
 #include "mission_audit.h"
 
+#include "common/int.h"
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
@@ -546,14 +547,23 @@ ma_number_shape(Numeric num, MaNumberShape *shape)
 	shape->value = 0;
 	if (!shape->integral)
 		return;
-	/* below 10000^4 = 1e16 always fits; larger ones go the numeric way */
-	if (h.weight < 4)
+
+	/*
+	 * Exactly the values of int64 fit, 2^63 - 1 and -2^63 included: at most
+	 * five base-10000 digits (below 10^20), accumulated with overflow checks.
+	 */
+	if (h.weight <= 4)
 	{
-		int64		v = 0;
+		uint64		v = 0;
+		uint64		limit = (uint64) PG_INT64_MAX + (shape->negative ? 1 : 0);
 
 		for (int i = 0; i <= h.weight; i++)
-			v = v * 10000 + (i < h.ndigits ? h.digits[i] : 0);
-		shape->value = shape->negative ? -v : v;
+			if (pg_mul_u64_overflow(v, 10000, &v) ||
+				pg_add_u64_overflow(v, i < h.ndigits ? h.digits[i] : 0, &v))
+				return;
+		if (v > limit)
+			return;
+		shape->value = shape->negative ? (int64) (0 - v) : (int64) v;
 		shape->fits_int64 = true;
 	}
 }
