@@ -200,7 +200,8 @@ extern void ma_append_pyrepr(StringInfo buf, const char *s, int len);
 /*
  * Where violations go.  With collect == false the walk stops at the first
  * violation (the CHECK-constraint path); otherwise every violation is
- * pushed into pstate as {field, type, message, input}.
+ * pushed into pstate as {field, type, message, input}, or, for an error's
+ * DETAIL (ma_report_init_detail), only the first max_detail are kept, as text.
  */
 typedef struct MaReport
 {
@@ -230,6 +231,7 @@ typedef struct MaFound
 extern void ma_read_fields(const MaModel *model, JsonbContainer *c, MaFound *found);
 extern const int *ma_model_key_order(const MaModel *model);
 extern void ma_report_init(MaReport *report, bool collect);
+extern void ma_report_init_detail(MaReport *report, int max_detail);
 extern void ma_report_violation(MaReport *report, const char *field,
 								const char *type, const char *message,
 								const JsonbValue *input);
