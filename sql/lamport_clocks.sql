@@ -105,3 +105,14 @@ FROM unnest(ARRAY['9007199254740993', '9999999999999999.0', '1e16', '92233720368
 SELECT n AS findings_count, mission_audit_reduce_events(jsonb_build_array(
 	pg_temp.ev(1, 'MissionAuditCompleted', '1', '2026-03-01', jsonb_build_object('findings_count', n::jsonb))))->'findings_count' AS reduced
 FROM unnest(ARRAY['9007199254740993', '1e16', '9223372036854775808.0', '1e25']) n;
+-- the other integer fields read the same exact shape: bounds hold at every size
+SELECT n AS data_tier, v->'violations'->0->>'type' AS type, v->'violations'->0->'input' AS input
+FROM unnest(ARRAY['4', '4.0', '5', '1e16', '9223372036854775807', '9223372036854775808', '1e25',
+	'-9223372036854775808', '-9223372036854775809']) n,
+	LATERAL mission_audit_validate_event(pg_temp.ev(1, 'GatePassed', '1', '2026-03-01')
+		|| jsonb_build_object('data_tier', n::jsonb)) v;
+SELECT n AS size_bytes, mission_audit_reduce_events(jsonb_build_array(pg_temp.ev(1, 'MissionAuditCompleted', '1',
+	'2026-03-01', jsonb_build_object('artifact_ref', jsonb_build_object('report_path', 'p',
+		'provenance', '{}'::jsonb, 'content_hash', jsonb_build_object('hash', 'h', 'algorithm', 'md5',
+			'size_bytes', n::jsonb))))))#>'{artifact_ref,content_hash,size_bytes}' AS reduced
+FROM unnest(ARRAY['9223372036854775807', '9223372036854775808.00', '1e25']) n;
