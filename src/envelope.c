@@ -129,8 +129,7 @@ ma_report_envelope_error(const MaContract *contract, Jsonb *event)
 	const MaFound *id;
 	StringInfoData which;
 
-	ma_report_init(&report, true);
-	report.max_detail = MAX_DETAIL_VIOLATIONS;
+	ma_report_init_detail(&report, MAX_DETAIL_VIOLATIONS);
 	ma_check_envelope(contract, event, &report, &env);
 	if (report.count == 0)
 		elog(ERROR, "envelope error raised for a valid envelope");

@@ -258,7 +258,8 @@ extern void ma_append_pyrepr(StringInfo buf, const char *s, int len);
 /*
  * Where violations go.  With collect == false the walk stops at the first
  * violation (the CHECK-constraint path); otherwise every violation is
- * pushed into pstate as {field, type, message, input}.
+ * pushed into pstate as {field, type, message, input}, or, for an error's
+ * DETAIL (ma_report_init_detail), only the first max_detail are kept, as text.
  */
 typedef struct MaReport
 {
@@ -289,6 +290,7 @@ extern int	ma_read_fields(const MaModel *model, JsonbContainer *c, MaFound *foun
 extern const char *ma_python_type_name(const JsonbValue *v);
 extern const int *ma_model_key_order(const MaModel *model);
 extern void ma_report_init(MaReport *report, bool collect);
+extern void ma_report_init_detail(MaReport *report, int max_detail);
 extern void ma_report_violation(MaReport *report, const char *field,
 								const char *type, const char *message,
 								const JsonbValue *input);

@@ -75,11 +75,18 @@ comparison_done(void)
  */
 typedef struct SortItem
 {
-	int64		lamport;		/* PG_INT64_MAX stands for "beyond int64" */
+	uint64		lamport;		/* the clock, or LAMPORT_BEYOND_INT64 */
 	int64		ts_prefix;
 	MaRecord   *rec;
 	uint32		id_hash;
 } SortItem;
+
+/*
+ * Clocks are >= 0, so one within int64 is at most 2^63 - 1 and this key,
+ * above all of them, stands for every clock beyond: those tie on the key and
+ * are ordered by their numeric value before anything else is compared.
+ */
+#define LAMPORT_BEYOND_INT64 PG_UINT64_MAX
 
 static int
 sort_item_cmp(const void *a, const void *b)
@@ -90,6 +97,8 @@ sort_item_cmp(const void *a, const void *b)
 	comparison_done();
 	if (x->lamport != y->lamport)
 		return x->lamport < y->lamport ? -1 : 1;
+	if (unlikely(x->lamport == LAMPORT_BEYOND_INT64))
+		return ma_record_compare(x->rec, y->rec);	/* the clock first */
 	if (x->ts_prefix != y->ts_prefix)
 		return x->ts_prefix < y->ts_prefix ? -1 : 1;
 	return ma_record_compare(x->rec, y->rec);
@@ -103,7 +112,8 @@ sort_records(MaRecord **recs, int64 n)
 
 	for (int64 i = 0; i < n; i++)
 	{
-		items[i].lamport = recs[i]->big_lamport ? PG_INT64_MAX : recs[i]->lamport;
+		Assert(recs[i]->big_lamport || recs[i]->lamport >= 0);
+		items[i].lamport = recs[i]->big_lamport ? LAMPORT_BEYOND_INT64 : (uint64) recs[i]->lamport;
 		items[i].ts_prefix = recs[i]->ts_prefix;
 		items[i].rec = recs[i];
 		items[i].id_hash = recs[i]->id_hash;

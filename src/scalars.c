@@ -1,6 +1,7 @@
 /* scalars.c: event ids, timestamps, UUIDs, versions and JSON numbers */
 #include "mission_audit.h"
 
+#include "common/int.h"
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
@@ -369,15 +370,22 @@ uuid_body_ok(const char *s, int n)
 /*
  * Is s a UUID as pydantic reads one (through the Rust uuid crate): 32 hex
  * digits, 8-4-4-4-12, that in braces, or after a lower-case "urn:uuid:"?
- * On failure append the crate's reason: the first bad character (counted
- * from 1 in the whole input), else the group count, else a group's length.
+ * On failure append the crate's reason, worked out as its InvalidUuid does:
+ * the first bad character (its byte position from 1), else the simple
+ * length, else the group count, else the first group of the wrong length.
+ * Two quirks of the crate are kept.  A wrapped input of the exact width (38
+ * bytes in braces, 45 after "urn:uuid:") fails inside its fast path, which
+ * reports on the 36-byte body alone, as if it had been given without the
+ * wrapper.  And the last group's length is the whole input's length less 24,
+ * wrapper included.
  */
 bool
 ma_parse_uuid(const char *s, int len, StringInfo why)
 {
+	static const int group_start[] = {0, 9, 14, 19, 24};
 	static const int group_len[] = {8, 4, 4, 4, 12};
-	const char *body = s;
-	int			n = len;
+	const char *body;
+	int			n;
 	int			offset = 0;
 	bool		simple = true;
 	int			hyphens = 0;
@@ -392,15 +400,19 @@ ma_parse_uuid(const char *s, int len, StringInfo why)
 	{
 		if (is_hyphenated_uuid(s + 1, 36))
 			return true;
+		s += 1, len = 36;		/* the fast path's report is on the body */
 	}
 	else if (len == 45 && strncmp(s, "urn:uuid:", 9) == 0)
 	{
 		if (is_hyphenated_uuid(s + 9, 36))
 			return true;
+		s += 9, len = 36;
 	}
 	if (why == NULL)
 		return false;
 
+	body = s;
+	n = len;
 	if (len >= 2 && s[0] == '{' && s[len - 1] == '}')
 		body = s + 1, n = len - 2, offset = 1, simple = false;
 	else if (len >= 9 && strncmp(s, "urn:uuid:", 9) == 0)
@@ -420,8 +432,9 @@ ma_parse_uuid(const char *s, int len, StringInfo why)
 		}
 		else if (clen > 1 || hex_value(body[i]) < 0)
 		{
+			/* every byte before it is ASCII, so bytes and characters agree */
 			appendStringInfo(why, "invalid character: found `%.*s` at %d",
-							 clen, body + i, ma_utf8_length(s, offset + i) + 1);
+							 clen, body + i, offset + i + 1);
 			return false;
 		}
 		i += clen;
@@ -432,21 +445,12 @@ ma_parse_uuid(const char *s, int len, StringInfo why)
 		appendStringInfo(why, "invalid group count: expected 5, found %d", hyphens + 1);
 	else
 	{
-		int			start = 0;
+		int			g;
 
-		for (int g = 0; g < 5; g++)
-		{
-			int			end = g < 4 ? bounds[g] : n;
-
-			if (end - start != group_len[g])
-			{
-				appendStringInfo(why, "invalid group length in group %d: expected %d, found %d",
-								 g, group_len[g], end - start);
-				return false;
-			}
-			start = end + 1;
-		}
-		appendStringInfoString(why, "failed to parse a UUID");
+		for (g = 0; g < 4 && bounds[g] == group_start[g + 1] - 1; g++)
+			;
+		appendStringInfo(why, "invalid group length in group %d: expected %d, found %d",
+						 g, group_len[g], g < 4 ? bounds[g] - group_start[g] : len - group_start[4]);
 	}
 	return false;
 }
@@ -546,14 +550,23 @@ ma_number_shape(Numeric num, MaNumberShape *shape)
 	shape->value = 0;
 	if (!shape->integral)
 		return;
-	/* below 10000^4 = 1e16 always fits; larger ones go the numeric way */
-	if (h.weight < 4)
+
+	/*
+	 * Exactly the values of int64 fit, 2^63 - 1 and -2^63 included: at most
+	 * five base-10000 digits (below 10^20), accumulated with overflow checks.
+	 */
+	if (h.weight <= 4)
 	{
-		int64		v = 0;
+		uint64		v = 0;
+		uint64		limit = (uint64) PG_INT64_MAX + (shape->negative ? 1 : 0);
 
 		for (int i = 0; i <= h.weight; i++)
-			v = v * 10000 + (i < h.ndigits ? h.digits[i] : 0);
-		shape->value = shape->negative ? -v : v;
+			if (pg_mul_u64_overflow(v, 10000, &v) ||
+				pg_add_u64_overflow(v, i < h.ndigits ? h.digits[i] : 0, &v))
+				return;
+		if (v > limit)
+			return;
+		shape->value = shape->negative ? (int64) (0 - v) : (int64) v;
 		shape->fits_int64 = true;
 	}
 }

@@ -25,6 +25,13 @@
 #define MSG_VERSION_PATTERN	"String should match pattern '^\\d+\\.\\d+\\.\\d+$'"
 #define MSG_EXTRA_FORBIDDEN	"Extra inputs are not permitted"
 
+/*
+ * An object or array input larger than this, in jsonb's binary form, is
+ * echoed as a summary (see push_input); smaller ones, and every scalar, are
+ * echoed exactly as pydantic does.
+ */
+#define MA_INPUT_ECHO_MAX_BYTES 8192
+
 void
 ma_report_init(MaReport *report, bool collect)
 {
@@ -40,6 +47,63 @@ ma_report_init(MaReport *report, bool collect)
 		ma_push_key(&report->pstate, "violations");
 		pushJsonbValue(&report->pstate, WJB_BEGIN_ARRAY, NULL);
 	}
+}
+
+/*
+ * A report for an error's DETAIL: the first max_detail violations as
+ * "field: message (type)" lines and the count of all, in memory proportional
+ * to those lines: no violation document is built.
+ */
+void
+ma_report_init_detail(MaReport *report, int max_detail)
+{
+	memset(report, 0, sizeof(*report));
+	report->collect = true;
+	report->max_detail = max_detail;
+	initStringInfo(&report->path);
+	initStringInfo(&report->scratch);
+	initStringInfo(&report->detail);
+}
+
+/*
+ * Push a violation's input.  pushJsonbValue unpacks a container into one
+ * JsonbValue per element, and a `missing` violation echoes the whole object
+ * once per missing field, so a large object or array is echoed as
+ * {"truncated": true, "type": "object"|"array", "size": <keys or items>,
+ * "bytes": <its jsonb size>} instead: the document stays proportional to the
+ * number of violations, not to that times the input.
+ */
+static void
+push_input(MaReport *report, const JsonbValue *input)
+{
+	JsonbContainer *c;
+	JsonbValue	v;
+
+	if (input->type != jbvBinary || input->val.binary.len <= MA_INPUT_ECHO_MAX_BYTES)
+	{
+		pushJsonbValue(&report->pstate, WJB_VALUE, (JsonbValue *) input);
+		return;
+	}
+	c = input->val.binary.data;
+	pushJsonbValue(&report->pstate, WJB_BEGIN_OBJECT, NULL);
+	ma_push_key(&report->pstate, "truncated");
+	v.type = jbvBool;
+	v.val.boolean = true;
+	pushJsonbValue(&report->pstate, WJB_VALUE, &v);
+	ma_push_key(&report->pstate, "type");
+	if (JsonContainerIsArray(c))
+		ma_push_string(&report->pstate, "array", 5);
+	else
+		ma_push_string(&report->pstate, "object", 6);
+	ma_push_key(&report->pstate, "size");
+	v.type = jbvNumeric;
+	v.val.numeric = int64_to_numeric(JsonContainerSize(c));
+	pushJsonbValue(&report->pstate, WJB_VALUE, &v);
+	ma_push_key(&report->pstate, "bytes");
+	v.type = jbvNumeric;
+	v.val.numeric = int64_to_numeric(input->val.binary.len);
+	pushJsonbValue(&report->pstate, WJB_VALUE, &v);
+	pushJsonbValue(&report->pstate, WJB_END_OBJECT, NULL);
 }
 
 /* Record one violation at the current path, plus field if non-NULL. */
@@ -71,6 +135,8 @@ ma_report_violation(MaReport *report, const char *field, const char *type,
 							 report->count > 1 ? "; " : "",
 							 where->len ? where->data : "(root)", message, type);
 	}
+	if (report->pstate == NULL)
+		return;					/* a DETAIL report: no document */
 
 	/* the parse state keeps pointers until the end: hand it lasting copies */
 	pushJsonbValue(&report->pstate, WJB_BEGIN_OBJECT, NULL);
@@ -81,7 +147,7 @@ ma_report_violation(MaReport *report, const char *field, const char *type,
 	ma_push_key(&report->pstate, "message");
 	ma_push_string(&report->pstate, pstrdup(message), strlen(message));
 	ma_push_key(&report->pstate, "input");
-	pushJsonbValue(&report->pstate, WJB_VALUE, (JsonbValue *) input);
+	push_input(report, input);
 	pushJsonbValue(&report->pstate, WJB_END_OBJECT, NULL);
 }
 
@@ -552,6 +618,8 @@ ma_report_result(MaReport *report, const JsonbValue *event_type)
 	JsonbParseState **pstate = &report->pstate;
 	JsonbValue	v;
 
+	if (report->pstate == NULL)
+		elog(ERROR, "violation document asked of a report that builds none");
 	pushJsonbValue(pstate, WJB_END_ARRAY, NULL);
 	ma_push_key(pstate, "valid");
 	v.type = jbvBool;
