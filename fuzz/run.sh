@@ -275,6 +275,13 @@ fi
 "${PSQL[@]}" -c 'CALL fuzz_check()'
 say "aggregate mix done in $(($(date +%s) - T2))s"
 
+# --- the mission_audit_state type's text and binary input -------------------------
+
+STATE_FAIL=0
+if [ "$QUICK" = 1 ]; then STATE_INPUTS=20000; else STATE_INPUTS=1000000; fi
+PGDATABASE=ma_fuzz_state bash "$HERE/state.sh" --server ${SERVER_LOG:+--log "$SERVER_LOG"} \
+	--inputs "$STATE_INPUTS" --seed "$SEED" --jobs "$JOBS" --out "$OUT" || STATE_FAIL=1
+
 # --- verdict --------------------------------------------------------------------
 
 END_ID=$(postmaster_id)
@@ -329,9 +336,10 @@ BAD_STATES=$("${PSQL[@]}" -Atc "SELECT coalesce(sum(n), 0) FROM fuzz_outcome WHE
 FAILS=$("${PSQL[@]}" -Atc "SELECT count(*) FROM fuzz_fail")
 rm -rf "$WORK"
 if [ "$CRASHES" != 0 ] || [ "$HANGS" != 0 ] || [ "$BAD_STATES" != 0 ] || [ "$FAILS" != 0 ] ||
-	[ "$DRIVER_ERRORS" != 0 ]; then
+	[ "$DRIVER_ERRORS" != 0 ] || [ "$STATE_FAIL" != 0 ]; then
 	echo "FAIL: $CRASHES crashes, $HANGS hangs, $BAD_STATES internal (XX/58) errors," \
-		"$FAILS wrong answers or unexpected errors, $DRIVER_ERRORS batches the driver could not run"
+		"$FAILS wrong answers or unexpected errors, $DRIVER_ERRORS batches the driver could not run," \
+		"state input fuzz $([ "$STATE_FAIL" = 0 ] && echo passed || echo failed)"
 	exit 1
 fi
 echo "PASS: no crash, no hang, no internal error, no wrong answer"

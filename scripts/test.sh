@@ -7,6 +7,7 @@
 #   tap          pgTAP suites test/*.sql via pg_prove; TAP_TESTS="test/x.sql" narrows them
 #   schemas      scripts/check_schemas.py: the JSON Schemas under a third-party validator
 #   fuzz         fuzz/run.sh --quick: 20,000 hostile inputs, no crash, hang or wrong answer
+#   projection   scripts/projection_test.sh: the live projection under pgbench, dump/restore
 #   conformance  scripts/conformance.sh against ../shared/conformance (2.5.0, without and with
 #                the contract argument) and ../shared/conformance-3.0.0 (3.0.0), when present
 #   upstream     scripts/replay_fixtures.sh on the reference's own suites,
@@ -136,6 +137,19 @@ run_fuzz() {
 	fi
 }
 
+# run_projection: the live projection recipe under pgbench, dump and restore.
+run_projection() {
+	local out=$RUN_DIR/projection.out rc=0 passed failed
+	say "projection: scripts/projection_test.sh"
+	bash "$REPO_ROOT/scripts/projection_test.sh" 2>&1 | tee "$out" || rc=$?
+	read -r passed failed < <(awk '/^[0-9]+ passed, [0-9]+ failed$/ { p = $1; f = $3 }
+		END { printf "%d %d\n", p, f }' "$out")
+	if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+		failed=1
+	fi
+	record projection "$passed" "$failed"
+}
+
 # conformance_run LABEL DIR [CONTRACT]: cross-check one corpus, with CONTRACT passed to every
 # function (or the signatures without it), and count its cases.
 conformance_run() {
@@ -229,11 +243,11 @@ summarize() {
 # parse_suites ARG...: print the suites to run, checking their names.
 parse_suites() {
 	local arg
-	[ "$#" -gt 0 ] || set -- regress tap schemas fuzz conformance upstream
+	[ "$#" -gt 0 ] || set -- regress tap schemas fuzz projection conformance upstream
 	for arg in "$@"; do
 		case $arg in
-		regress | tap | schemas | fuzz | conformance | upstream) echo "$arg" ;;
-		*) die "unknown suite '$arg' (expected regress, tap, schemas, fuzz, conformance or upstream)" ;;
+		regress | tap | schemas | fuzz | projection | conformance | upstream) echo "$arg" ;;
+		*) die "unknown suite '$arg' (expected regress, tap, schemas, fuzz, projection, conformance or upstream)" ;;
 		esac
 	done
 }

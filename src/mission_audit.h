@@ -335,8 +335,6 @@ typedef struct MaReduceState MaReduceState;
 extern MaReduceState *ma_state_create(MemoryContext cxt);
 extern void ma_state_add_event(MaReduceState *state, Jsonb *event);
 extern void ma_state_merge(MaReduceState *into, const MaReduceState *from);
-extern bytea *ma_state_serialize(const MaReduceState *state);
-extern MaReduceState *ma_state_deserialize(MemoryContext cxt, bytea *data);
 extern Jsonb *ma_state_finish(MaReduceState *state);
 
 #endif							/* MISSION_AUDIT_H */

@@ -4,6 +4,8 @@
 
 #include "mission_audit.h"
 
+#include "fmgr.h"
+
 /*
  * One event as the aggregate keeps it: the sort key (lamport clock, rendered
  * timestamp, normalized id) and the payload values the fold reads, packed
@@ -56,7 +58,38 @@ struct MaReduceState
 	char	   *block;			/* bump allocation for records */
 	Size		block_free;
 	Size		next_block_size;
+	Size		record_bytes;	/* sum of the records' sizes */
 };
+
+/*
+ * mission_audit_state as a flat varlena (in tables, tuple queues, between
+ * aggregate phases): this header, then the records back to back.  It is
+ * never read from a client: the text and binary input rebuild every record
+ * from events (state_type.c), so a flat value is one this code wrote.
+ */
+typedef struct MaStateFlat
+{
+	int32		vl_len_;
+	uint8		version;		/* MA_STATE_FLAT_VERSION */
+	uint8		contract;		/* MaContractId */
+	uint16		flags;			/* 0 */
+	uint32		unused;
+	int64		nevents;
+} MaStateFlat;
+
+#define MA_STATE_FLAT_VERSION 1
+#define MA_STATE_FLAT_HDRSZ MAXALIGN(sizeof(MaStateFlat))
+
+extern Size ma_state_flat_size(const MaReduceState *state);
+extern void ma_state_flatten_into(const MaReduceState *state, MaStateFlat *flat, Size size);
+extern void ma_state_merge_flat(MaReduceState *into, const MaStateFlat *flat);
+extern void ma_state_view_flat(MaReduceState *state, MemoryContext cxt, const MaStateFlat *flat);
+extern void ma_state_check_contract(const MaReduceState *state, MaContractId contract);
+
+/* the mission_audit_state type (state_type.c) */
+extern MaReduceState *ma_state_for_update(FunctionCallInfo fcinfo, int argno, Datum *result);
+extern MaReduceState *ma_state_for_read(FunctionCallInfo fcinfo, int argno);
+extern void ma_state_merge_arg(MaReduceState *into, FunctionCallInfo fcinfo, int argno);
 
 extern void ma_packed_to_jsonb_value(const MaPacked *p, JsonbValue *out);
 extern int	ma_record_compare(const MaRecord *a, const MaRecord *b);

@@ -1,4 +1,4 @@
-/* reduce_sql.c: the mission_audit_reduce aggregate's support functions */
+/* reduce_sql.c: SQL functions on reduce states: add, merge, result; reduce an array */
 #include "reduce.h"
 
 #include "fmgr.h"
@@ -6,110 +6,119 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
-PG_FUNCTION_INFO_V1(mission_audit_reduce_transfn);
-PG_FUNCTION_INFO_V1(mission_audit_reduce_contract_transfn);
+PG_FUNCTION_INFO_V1(mission_audit_state_add);
+PG_FUNCTION_INFO_V1(mission_audit_state_merge);
+PG_FUNCTION_INFO_V1(mission_audit_result);
 PG_FUNCTION_INFO_V1(mission_audit_reduce_contract_finalfn);
-PG_FUNCTION_INFO_V1(mission_audit_reduce_combinefn);
-PG_FUNCTION_INFO_V1(mission_audit_reduce_serialfn);
-PG_FUNCTION_INFO_V1(mission_audit_reduce_deserialfn);
-PG_FUNCTION_INFO_V1(mission_audit_reduce_finalfn);
 PG_FUNCTION_INFO_V1(mission_audit_reduce_events);
 
-static MemoryContext
-aggregate_context(FunctionCallInfo fcinfo, const char *fn)
-{
-	MemoryContext aggcxt;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "%s called in non-aggregate context", fn);
-	return aggcxt;
-}
-
-/* transition: keep one event's record; NULL events are skipped */
-Datum
-mission_audit_reduce_transfn(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcxt = aggregate_context(fcinfo, "mission_audit_reduce_transfn");
-	MaReduceState *state = PG_ARGISNULL(0) ? NULL : (MaReduceState *) PG_GETARG_POINTER(0);
-
-	if (PG_ARGISNULL(1))
-	{
-		if (state == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(state);
-	}
-	if (state == NULL)
-		state = ma_state_create(aggcxt);
-	ma_state_add_event(state, PG_GETARG_JSONB_P(1));
-	PG_RETURN_POINTER(state);
-}
-
 /*
- * The contract a row of mission_audit_reduce(event, contract) names.  Every
- * row must name the same one: a state holds one contract's events.
+ * mission_audit_state_add(state, event [, contract]): the state with one
+ * more event; also the transition function of mission_audit_reduce and
+ * mission_audit_reduce_state, where it appends to its expanded transition
+ * value in place.  A NULL state is the empty state (of the contract named,
+ * else 2.5.0); a NULL event leaves the state as it is; an event checked
+ * under another contract than the state's is an error.
  */
-static MaContractId
-row_contract(FunctionCallInfo fcinfo, const MaReduceState *state)
-{
-	text	   *name;
-	const char *expected;
-
-	if (PG_ARGISNULL(2))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("mission audit contract must not be null")));
-	name = PG_GETARG_TEXT_PP(2);
-	if (state == NULL)
-		return ma_contract_from_text(name);
-	expected = ma_contract_names[state->contract];
-	if (VARSIZE_ANY_EXHDR(name) != strlen(expected) ||
-		memcmp(VARDATA_ANY(name), expected, VARSIZE_ANY_EXHDR(name)) != 0)
-	{
-		MaContractId other = ma_contract_from_text(name);	/* unknown: its error */
-
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("mission_audit_reduce rows name different contracts"),
-				 errdetail("The aggregate began with contract %s; a later row names %s.",
-						   expected, ma_contract_names[other]),
-				 errhint("Reduce each contract's events in a group of its own, for example GROUP BY the contract.")));
-	}
-	return state->contract;
-}
-
-/* transition of mission_audit_reduce(event, contract): as above, under the rows' contract */
 Datum
-mission_audit_reduce_contract_transfn(PG_FUNCTION_ARGS)
+mission_audit_state_add(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = aggregate_context(fcinfo, "mission_audit_reduce_contract_transfn");
-	MaReduceState *state = PG_ARGISNULL(0) ? NULL : (MaReduceState *) PG_GETARG_POINTER(0);
-	MaContractId contract = row_contract(fcinfo, state);
+	bool		has_contract = PG_NARGS() > 2;
+	bool		was_null = PG_ARGISNULL(0);
+	MaContractId contract = MA_CONTRACT_2_5_0;
+	MaReduceState *state;
+	Datum		result;
 
-	if (state == NULL)
+	if (has_contract)
 	{
-		state = ma_state_create(aggcxt);
+		if (PG_ARGISNULL(2))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("mission audit contract must not be null")));
+		contract = ma_contract_from_text(PG_GETARG_TEXT_PP(2));
+	}
+	else if (PG_ARGISNULL(1))
+	{
+		if (was_null)
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	state = ma_state_for_update(fcinfo, 0, &result);
+	if (was_null)
 		state->contract = contract;
+	else if (has_contract && state->contract != contract)
+	{
+		if (AggCheckCallContext(fcinfo, NULL))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("mission_audit_reduce rows name different contracts"),
+					 errdetail("The aggregate began with contract %s; a later row names %s.",
+							   ma_contract_names[state->contract], ma_contract_names[contract]),
+					 errhint("Reduce each contract's events in a group of its own, for example GROUP BY the contract.")));
+		ma_state_check_contract(state, contract);
 	}
 	if (!PG_ARGISNULL(1))
 		ma_state_add_event(state, PG_GETARG_JSONB_P(1));
-	PG_RETURN_POINTER(state);
+	PG_RETURN_DATUM(result);
 }
 
 /*
- * final of mission_audit_reduce(event, contract).  With no rows there is no
- * state; the initial state is then that of the contract the call names as a
- * constant, and NULL when the contract is not a constant (no row named one).
+ * mission_audit_state_merge(a, b): the state of both states' events; also
+ * the combine function of the aggregates and the transition function of
+ * mission_audit_merge.  NULL is the empty state (NULL and NULL give NULL);
+ * states of different contracts do not merge.
+ */
+Datum
+mission_audit_state_merge(PG_FUNCTION_ARGS)
+{
+	MaReduceState *state;
+	Datum		result;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	if (PG_ARGISNULL(0))
+	{
+		(void) ma_state_for_update(fcinfo, 1, &result);
+		PG_RETURN_DATUM(result);
+	}
+	state = ma_state_for_update(fcinfo, 0, &result);
+	ma_state_merge_arg(state, fcinfo, 1);
+	PG_RETURN_DATUM(result);
+}
+
+/*
+ * mission_audit_result(state): the reduced state as jsonb, what
+ * mission_audit_reduce returns for the same events; NULL (the empty state)
+ * gives the initial state.  Also mission_audit_reduce's final function: it
+ * permutes only the state's array of record pointers, so the state means
+ * the same afterwards and a window frame may go on adding to it.
+ */
+Datum
+mission_audit_result(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_JSONB_P(ma_state_finish(NULL));
+	PG_RETURN_JSONB_P(ma_state_finish(ma_state_for_read(fcinfo, 0)));
+}
+
+/*
+ * final function of mission_audit_reduce(event, contract): mission_audit_result,
+ * except with no rows (no state), where the initial state is that of the
+ * contract the call names as a constant, and NULL when the contract is not a
+ * constant (no row named one).
  */
 Datum
 mission_audit_reduce_contract_finalfn(PG_FUNCTION_ARGS)
 {
-	MaReduceState *state;
 	Aggref	   *aggref;
 
-	(void) aggregate_context(fcinfo, "mission_audit_reduce_contract_finalfn");
-	state = PG_ARGISNULL(0) ? NULL : (MaReduceState *) PG_GETARG_POINTER(0);
-	if (state == NULL && (aggref = AggGetAggref(fcinfo)) != NULL &&
-		list_length(aggref->args) == 2)
+	if (!PG_ARGISNULL(0))
+		PG_RETURN_JSONB_P(ma_state_finish(ma_state_for_read(fcinfo, 0)));
+	if ((aggref = AggGetAggref(fcinfo)) != NULL && list_length(aggref->args) == 2)
 	{
 		Node	   *arg = (Node *) ((TargetEntry *) lsecond(aggref->args))->expr;
 
@@ -121,65 +130,8 @@ mission_audit_reduce_contract_finalfn(PG_FUNCTION_ARGS)
 			empty.contract = ma_contract_from_text(DatumGetTextPP(((Const *) arg)->constvalue));
 			PG_RETURN_JSONB_P(ma_state_finish(&empty));
 		}
-		PG_RETURN_NULL();
 	}
-	if (state == NULL)
-		PG_RETURN_NULL();
-	PG_RETURN_JSONB_P(ma_state_finish(state));
-}
-
-/* combine: append state2's records to state1, copied into our context */
-Datum
-mission_audit_reduce_combinefn(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcxt = aggregate_context(fcinfo, "mission_audit_reduce_combinefn");
-	MaReduceState *state1 = PG_ARGISNULL(0) ? NULL : (MaReduceState *) PG_GETARG_POINTER(0);
-	MaReduceState *state2 = PG_ARGISNULL(1) ? NULL : (MaReduceState *) PG_GETARG_POINTER(1);
-
-	if (state2 == NULL)
-	{
-		if (state1 == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(state1);
-	}
-	if (state1 == NULL)
-	{
-		state1 = ma_state_create(aggcxt);
-		state1->contract = state2->contract;
-	}
-	else if (state1->contract != state2->contract)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot combine mission_audit_reduce states of contracts %s and %s",
-						ma_contract_names[state1->contract],
-						ma_contract_names[state2->contract])));
-	ma_state_merge(state1, state2);
-	PG_RETURN_POINTER(state1);
-}
-
-Datum
-mission_audit_reduce_serialfn(PG_FUNCTION_ARGS)
-{
-	(void) aggregate_context(fcinfo, "mission_audit_reduce_serialfn");
-	PG_RETURN_BYTEA_P(ma_state_serialize((MaReduceState *) PG_GETARG_POINTER(0)));
-}
-
-Datum
-mission_audit_reduce_deserialfn(PG_FUNCTION_ARGS)
-{
-	(void) aggregate_context(fcinfo, "mission_audit_reduce_deserialfn");
-	PG_RETURN_POINTER(ma_state_deserialize(CurrentMemoryContext, PG_GETARG_BYTEA_PP(0)));
-}
-
-/* final: the reduced state; zero rows give the initial state, not NULL */
-Datum
-mission_audit_reduce_finalfn(PG_FUNCTION_ARGS)
-{
-	MaReduceState *state;
-
-	(void) aggregate_context(fcinfo, "mission_audit_reduce_finalfn");
-	state = PG_ARGISNULL(0) ? NULL : (MaReduceState *) PG_GETARG_POINTER(0);
-	PG_RETURN_JSONB_P(ma_state_finish(state));
+	PG_RETURN_NULL();
 }
 
 /* mission_audit_reduce_events(jsonb array [, contract]): the aggregate over an array */
@@ -210,4 +162,55 @@ mission_audit_reduce_events(PG_FUNCTION_ARGS)
 		ma_state_add_event(state, JsonbValueToJsonb(&v));
 	}
 	PG_RETURN_JSONB_P(ma_state_finish(state));
+}
+
+
+/*
+ * mission_audit 2.5.0's internal-state aggregate support functions.  Their
+ * symbols stay so that a 2.5.0 install script still loads against this
+ * library, as ALTER EXTENSION ... UPDATE needs; the update script drops them.
+ */
+PG_FUNCTION_INFO_V1(mission_audit_reduce_transfn);
+PG_FUNCTION_INFO_V1(mission_audit_reduce_combinefn);
+PG_FUNCTION_INFO_V1(mission_audit_reduce_serialfn);
+PG_FUNCTION_INFO_V1(mission_audit_reduce_deserialfn);
+PG_FUNCTION_INFO_V1(mission_audit_reduce_finalfn);
+
+static void pg_attribute_noreturn()
+superseded(const char *fn)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("%s belongs to mission_audit 2.5.0, whose SQL objects do not match this library", fn),
+			 errhint("Run ALTER EXTENSION mission_audit UPDATE.")));
+}
+
+Datum
+mission_audit_reduce_transfn(PG_FUNCTION_ARGS)
+{
+	superseded("mission_audit_reduce_transfn");
+}
+
+Datum
+mission_audit_reduce_combinefn(PG_FUNCTION_ARGS)
+{
+	superseded("mission_audit_reduce_combinefn");
+}
+
+Datum
+mission_audit_reduce_serialfn(PG_FUNCTION_ARGS)
+{
+	superseded("mission_audit_reduce_serialfn");
+}
+
+Datum
+mission_audit_reduce_deserialfn(PG_FUNCTION_ARGS)
+{
+	superseded("mission_audit_reduce_deserialfn");
+}
+
+Datum
+mission_audit_reduce_finalfn(PG_FUNCTION_ARGS)
+{
+	superseded("mission_audit_reduce_finalfn");
 }

@@ -1,4 +1,4 @@
-/* reduce_state.c: the aggregate's state: compact event records, merge, (de)serialize */
+/* reduce_state.c: the reduction's state: compact event records, merge, flat form */
 #include "reduce.h"
 
 #include "common/hashfn.h"
@@ -7,7 +7,6 @@
 
 #define FIRST_BLOCK_SIZE 512
 #define MAX_BLOCK_SIZE (64 * 1024)
-#define SERIAL_MAGIC 0x4D415331	/* "MAS1" */
 
 /*
  * Slots each event kind's fold reads.  Other values are not kept: the
@@ -72,6 +71,7 @@ state_append(MaReduceState *state, MaRecord *rec)
 		state->capacity = cap;
 	}
 	state->events[state->nevents++] = rec;
+	state->record_bytes += rec->size;
 }
 
 /* Bytes a JsonbValue needs as packed data. */
@@ -231,139 +231,152 @@ ma_state_add_event(MaReduceState *state, Jsonb *event)
 	state_append(state, rec);
 }
 
+/* ERROR unless a state of contract may take part in state's reduction. */
+void
+ma_state_check_contract(const MaReduceState *state, MaContractId contract)
+{
+	if (state->contract != contract)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot combine mission audit events of contract %s with a state of contract %s",
+						ma_contract_names[contract], ma_contract_names[state->contract]),
+				 errdetail("A reduction reads every event under one contract.")));
+}
+
 /* Append copies of from's records to into (from may live in a shorter context). */
 void
 ma_state_merge(MaReduceState *into, const MaReduceState *from)
 {
-	for (int64 i = 0; i < from->nevents; i++)
+	int64		n = from->nevents;	/* into may be from */
+
+	ma_state_check_contract(into, from->contract);
+	for (int64 i = 0; i < n; i++)
 	{
 		const MaRecord *src = from->events[i];
 		MaRecord   *rec = state_alloc_record(into, src->size);
 
 		memcpy(rec, src, src->size);
 		state_append(into, rec);
-		CHECK_FOR_INTERRUPTS();
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 }
 
-/* bytea: magic, contract id, count, then the records back to back. */
-bytea *
-ma_state_serialize(const MaReduceState *state)
+/* Bytes of the flat form of state. */
+Size
+ma_state_flat_size(const MaReduceState *state)
 {
-	Size		size = VARHDRSZ + 2 * sizeof(uint32) + sizeof(int64);
-	bytea	   *out;
-	char	   *p;
-	uint32		magic = SERIAL_MAGIC;
-	uint32		contract = state->contract;
+	Size		size = MA_STATE_FLAT_HDRSZ + state->record_bytes;
 
-	for (int64 i = 0; i < state->nevents; i++)
-		size += state->events[i]->size;
 	if (size > MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("mission_audit_reduce state of %lld events is too large to pass to a parallel leader",
+				 errmsg("mission_audit_state of %lld events is too large to store",
 						(long long) state->nevents),
+				 errdetail("A mission_audit_state value is limited to 1 GB."),
 				 errhint("Reduce per run (GROUP BY) or disable parallel aggregation for this query.")));
-	out = palloc(size);
-	SET_VARSIZE(out, size);
-	p = VARDATA(out);
-	memcpy(p, &magic, sizeof(uint32));
-	memcpy(p + sizeof(uint32), &contract, sizeof(uint32));
-	memcpy(p + 2 * sizeof(uint32), &state->nevents, sizeof(int64));
-	p += 2 * sizeof(uint32) + sizeof(int64);
+	return size;
+}
+
+/* Write the flat form of state into size bytes at flat. */
+void
+ma_state_flatten_into(const MaReduceState *state, MaStateFlat *flat, Size size)
+{
+	char	   *p;
+
+	Assert(size == ma_state_flat_size(state));
+	memset(flat, 0, MA_STATE_FLAT_HDRSZ);
+	SET_VARSIZE(flat, size);
+	flat->version = MA_STATE_FLAT_VERSION;
+	flat->contract = state->contract;
+	flat->nevents = state->nevents;
+	p = (char *) flat + MA_STATE_FLAT_HDRSZ;
 	for (int64 i = 0; i < state->nevents; i++)
 	{
 		memcpy(p, state->events[i], state->events[i]->size);
 		p += state->events[i]->size;
 	}
-	return out;
 }
 
-/* Does a record read back from bytes hold together? */
-static bool
-record_is_sane(const MaRecord *rec, Size avail)
+/*
+ * The records of a flat state, walked with the checks that keep a damaged
+ * value from being read out of bounds (flat values come from this code, so
+ * a failure is corruption on disk); calls fn for each record.
+ */
+static void
+walk_flat(const MaStateFlat *flat, void (*fn) (MaReduceState *, const MaRecord *),
+		  MaReduceState *state)
 {
-	const char *end;
-	const char *p;
-	bool		first = true;
+	Size		len = VARSIZE(flat);
+	Size		off = MA_STATE_FLAT_HDRSZ;
+	int64		n = 0;
 
-	if (avail < MAXALIGN(sizeof(MaRecord)) || rec->size < MAXALIGN(sizeof(MaRecord)) ||
-		rec->size > avail || rec->size != MAXALIGN(rec->size) ||
-		rec->kind > EK_FOREIGN || rec->id_len > MA_EVENT_ID_MAXLEN ||
-		rec->ts_len > MA_TS_KEY_MAXLEN || rec->big_lamport > 1 ||
-		rec->ts_prefix != ma_ts_prefix(rec->ts, rec->ts_len) ||
-		rec->id_hash != hash_bytes((const unsigned char *) rec->id, rec->id_len))
-		return false;
-	end = MA_RECORD_END(rec);
-	p = MA_RECORD_VALUES(rec);
-	while (p + sizeof(MaPacked) <= end)
-	{
-		MaPacked	head;
-
-		memcpy(&head, p, sizeof(head));
-		if (head.type == 0 && head.slot == 0 && head.len == 0 && !(first && rec->big_lamport))
-			break;				/* zero padding */
-		if (head.slot >= SLOT_COUNT || head.len > (Size) (end - p) - sizeof(MaPacked))
-			return false;
-		if (head.type != jbvString && head.type != jbvNumeric &&
-			head.type != jbvBinary && head.type != jbvNull)
-			return false;
-		if (head.type == jbvNumeric &&
-			(head.len < VARHDRSZ + sizeof(uint16) ||
-			 VARSIZE_ANY(MA_PACKED_DATA((const MaPacked *) p)) != head.len))
-			return false;
-		if (first && rec->big_lamport && head.type != jbvNumeric)
-			return false;
-		if (head.type == jbvBinary && head.len < sizeof(uint32))
-			return false;
-		first = false;
-		p = (const char *) MA_PACKED_NEXT((const MaPacked *) p);
-	}
-	return !(first && rec->big_lamport);
-}
-
-MaReduceState *
-ma_state_deserialize(MemoryContext cxt, bytea *data)
-{
-	MaReduceState *state = ma_state_create(cxt);
-	Size		len = VARSIZE_ANY_EXHDR(data);
-	const char *src = VARDATA_ANY(data);
-	char	   *copy;
-	uint32		magic;
-	uint32		contract;
-	int64		n;
-	Size		off;
-
-	if (len < 2 * sizeof(uint32) + sizeof(int64))
+	if (len < MA_STATE_FLAT_HDRSZ || flat->version != MA_STATE_FLAT_VERSION ||
+		flat->contract >= MA_NUM_CONTRACTS || flat->flags != 0 || flat->nevents < 0)
 		goto corrupt;
-	memcpy(&magic, src, sizeof(uint32));
-	memcpy(&contract, src + sizeof(uint32), sizeof(uint32));
-	memcpy(&n, src + 2 * sizeof(uint32), sizeof(int64));
-	if (magic != SERIAL_MAGIC || contract >= MA_NUM_CONTRACTS || n < 0)
-		goto corrupt;
-	state->contract = (MaContractId) contract;
-	len -= 2 * sizeof(uint32) + sizeof(int64);
-	src += 2 * sizeof(uint32) + sizeof(int64);
-
-	/* one aligned copy; records then point into it */
-	copy = MemoryContextAllocHuge(cxt, Max(len, 1));
-	memcpy(copy, src, len);
-	for (off = 0; off < len;)
+	while (off < len)
 	{
-		MaRecord   *rec = (MaRecord *) (copy + off);
+		const MaRecord *rec = (const MaRecord *) ((const char *) flat + off);
 
-		if (!record_is_sane(rec, len - off))
+		if (len - off < MAXALIGN(sizeof(MaRecord)) || rec->size < MAXALIGN(sizeof(MaRecord)) ||
+			rec->size > len - off || rec->size != MAXALIGN(rec->size) ||
+			rec->kind > EK_FOREIGN || rec->id_len > MA_EVENT_ID_MAXLEN ||
+			rec->ts_len > MA_TS_KEY_MAXLEN)
 			goto corrupt;
-		state_append(state, rec);
+		fn(state, rec);
 		off += rec->size;
+		if ((++n & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
-	if (state->nevents != n)
+	if (n != flat->nevents)
 		goto corrupt;
-	return state;
+	return;
 
 corrupt:
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_CORRUPTED),
-			 errmsg("invalid serialized mission_audit_reduce state")));
-	return NULL;				/* keep compiler quiet */
+			 errmsg("corrupted mission_audit_state value")));
+}
+
+static void
+append_copy(MaReduceState *state, const MaRecord *src)
+{
+	MaRecord   *rec = state_alloc_record(state, src->size);
+
+	memcpy(rec, src, src->size);
+	state_append(state, rec);
+}
+
+static void
+append_in_place(MaReduceState *state, const MaRecord *rec)
+{
+	state_append(state, (MaRecord *) rec);
+}
+
+/* Append copies of a flat state's records to into. */
+void
+ma_state_merge_flat(MaReduceState *into, const MaStateFlat *flat)
+{
+	ma_state_check_contract(into, flat->contract);
+	walk_flat(flat, append_copy, into);
+}
+
+/*
+ * Make state (fresh from ma_state_create) read a flat value's records where
+ * they lie, for a final function: finishing permutes only the pointer array.
+ * A value not MAXALIGNed is copied first.
+ */
+void
+ma_state_view_flat(MaReduceState *state, MemoryContext cxt, const MaStateFlat *flat)
+{
+	if ((uintptr_t) flat != MAXALIGN((uintptr_t) flat))
+	{
+		MaStateFlat *copy = MemoryContextAllocHuge(cxt, VARSIZE(flat));
+
+		memcpy(copy, flat, VARSIZE(flat));
+		flat = copy;
+	}
+	if (VARSIZE(flat) >= MA_STATE_FLAT_HDRSZ && flat->contract < MA_NUM_CONTRACTS)
+		state->contract = flat->contract;
+	walk_flat(flat, append_in_place, state);
 }
