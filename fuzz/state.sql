@@ -77,12 +77,24 @@ CREATE TABLE fuzz_state_seed (id serial PRIMARY KEY, state mission_audit_state N
 -- one state per run of 25 runs (all patterns, with and without big clocks)
 INSERT INTO fuzz_state_seed (state)
 SELECT mission_audit_reduce_state(fuzz_gen(r, i)) FROM generate_series(1, 25) r, generate_series(1, 4) i GROUP BY r;
+-- fuzz_g3(e): an event in contract 3.0.0's spelling (mission identity, build_id, cutover schema_version)
+CREATE OR REPLACE FUNCTION fuzz_g3(g jsonb) RETURNS jsonb
+	LANGUAGE sql IMMUTABLE
+	RETURN g || '{"build_id": "b1", "schema_version": "3.0.0"}'::jsonb
+		|| CASE WHEN g->'payload' ? 'feature_slug' THEN jsonb_build_object('payload', (g->'payload') - 'feature_slug'
+			|| '{"mission_slug": "042-payments-refactor", "mission_number": 42, "mission_type": "software-dev"}'::jsonb)
+			ELSE '{}'::jsonb END;
 -- single events, and a failure with a partial artifact, with a null one, under both contracts
 INSERT INTO fuzz_state_seed (state)
 SELECT mission_audit_state_add(NULL, fuzz_gen(r, i)) FROM generate_series(1, 5) r, generate_series(1, 4) i;
 INSERT INTO fuzz_state_seed (state)
-SELECT mission_audit_state_add(NULL, jsonb_set(fuzz_gen(3, 4), '{payload,partial_artifact_ref}', p), c)
-FROM (VALUES ('null'::jsonb), ((fuzz_gen(1, 4))->'payload'->'artifact_ref')) v(p), (VALUES ('2.5.0'), ('3.0.0')) c(c);
+SELECT mission_audit_state_add(NULL, CASE c WHEN '3.0.0' THEN fuzz_g3(x) ELSE x END, c)
+FROM (VALUES ('null'::jsonb), ((fuzz_gen(1, 4))->'payload'->'artifact_ref')) v(p),
+	LATERAL (SELECT jsonb_set(fuzz_gen(3, 4), '{payload,partial_artifact_ref}', p) x) e,
+	(VALUES ('2.5.0'), ('3.0.0')) c(c);
+-- 3.0.0 states of ten runs
+INSERT INTO fuzz_state_seed (state)
+SELECT mission_audit_reduce_state(fuzz_g3(fuzz_gen(r, i)), '3.0.0') FROM generate_series(30, 39) r, generate_series(1, 4) i GROUP BY r;
 -- an empty state, and a state of 200 events of 50 runs
 INSERT INTO fuzz_state_seed (state) VALUES ('{"events": [], "contract": "2.5.0", "mission_audit_state": 1}');
 INSERT INTO fuzz_state_seed (state)
