@@ -167,7 +167,7 @@ SELECT run, mission_audit_reduce(e) AS st FROM audit_events GROUP BY run;
 SELECT count(*) AS runs FROM parallel_states;
 SELECT * FROM parallel_states EXCEPT SELECT * FROM serial_states;
 SELECT * FROM serial_states EXCEPT SELECT * FROM parallel_states;
--- the workers did run (their states were serialized, deserialized and combined)
+-- the workers did run (their partial states crossed to the leader as flat values and were combined)
 CREATE FUNCTION pg_temp.workers_launched(q text) RETURNS int
 	LANGUAGE plpgsql AS $$
 DECLARE
