@@ -74,55 +74,24 @@ expanded_create(MemoryContext cxt)
  * when that context is a child of the aggregate context.  One child per
  * group would make hash aggregation quadratic (it sums the memory of every
  * child context each time it adds a group), so all of an aggregate
- * context's states share one child, found through fn_extra and forgotten
- * when the aggregate context is reset.  nodeAgg never deletes these objects
- * one by one: the transition and combine functions hand back the object
- * they were given.
+ * context's states share one child.  It is found among the aggregate
+ * context's children by its name, not cached in fn_extra: callers such as
+ * Citus' coord_combine_agg call us through a short-lived FmgrInfo, so
+ * nothing kept there may outlive a call.  The context goes when the
+ * aggregate context is reset or deleted.  nodeAgg (and Citus) never delete
+ * these objects one by one, because the transition and combine functions
+ * hand back the read-write object they were given.
  */
-typedef struct SharedContext
-{
-	MemoryContext aggcxt;		/* NULL: free entry */
-	MemoryContext child;
-	struct SharedContext *next;
-} SharedContext;
-
-static void
-forget_shared_context(void *arg)
-{
-	SharedContext *entry = arg;
-
-	entry->aggcxt = NULL;
-	entry->child = NULL;
-}
+static const char shared_context_name[] = "mission_audit_state";
 
 static MemoryContext
-shared_state_context(FunctionCallInfo fcinfo, MemoryContext aggcxt)
+shared_state_context(MemoryContext aggcxt)
 {
-	SharedContext *entry;
-	SharedContext *free_entry = NULL;
-	MemoryContextCallback *cb;
-
-	for (entry = fcinfo->flinfo->fn_extra; entry; entry = entry->next)
-	{
-		if (entry->aggcxt == aggcxt)
-			return entry->child;
-		if (entry->aggcxt == NULL)
-			free_entry = entry;
-	}
-	if (free_entry == NULL)
-	{
-		free_entry = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SharedContext));
-		free_entry->next = fcinfo->flinfo->fn_extra;
-		fcinfo->flinfo->fn_extra = free_entry;
-	}
-	free_entry->child = AllocSetContextCreate(aggcxt, "mission_audit_state",
-											  ALLOCSET_START_SMALL_SIZES);
-	free_entry->aggcxt = aggcxt;
-	cb = MemoryContextAlloc(aggcxt, sizeof(MemoryContextCallback));
-	cb->func = forget_shared_context;
-	cb->arg = free_entry;
-	MemoryContextRegisterResetCallback(aggcxt, cb);
-	return free_entry->child;
+	for (MemoryContext c = aggcxt->firstchild; c != NULL; c = c->nextchild)
+		if (c->name == shared_context_name)
+			return c;
+	return AllocSetContextCreateInternal(aggcxt, shared_context_name,
+										 ALLOCSET_START_SMALL_SIZES);
 }
 
 /*
@@ -147,7 +116,7 @@ ma_state_for_update(FunctionCallInfo fcinfo, int argno, Datum *result)
 	}
 
 	if (AggCheckCallContext(fcinfo, &aggcxt))
-		cxt = shared_state_context(fcinfo, aggcxt);
+		cxt = shared_state_context(aggcxt);
 	else
 		cxt = AllocSetContextCreate(CurrentMemoryContext, "mission_audit_state",
 									ALLOCSET_SMALL_SIZES);
