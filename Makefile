@@ -21,6 +21,8 @@ REGRESS = constants validate_payload validate_envelope normalize reduce \
 	contract_3_0_0 cutover \
 	lamport_clocks bounded_errors bounded_memory encodings uuid_messages \
 	state state_acceptance
+# update_walk: 2.5.0 updated to the default version equals a fresh install.
+REGRESS += update_walk
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
 
 PG_CONFIG ?= $(shell command -v /usr/lib/postgresql/15/bin/pg_config || command -v pg_config)
