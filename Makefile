@@ -53,3 +53,8 @@ uninstall: uninstall-fixtures
 uninstall-fixtures:
 	rm -rf "$(FIXTURE_DIR)"
 .PHONY: install-fixtures uninstall-fixtures
+
+# PGXN release archive (git archive of HEAD): mission_audit-$(EXTVERSION).zip
+dist:
+	bash scripts/dist.sh
+.PHONY: dist
