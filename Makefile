@@ -25,7 +25,9 @@ REGRESS = constants validate_payload validate_envelope normalize reduce \
 REGRESS += update_walk
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
 
-PG_CONFIG ?= $(shell command -v /usr/lib/postgresql/15/bin/pg_config || command -v pg_config)
+# Debian's pg_config wrapper picks the newest postgresql-server-dev-NN installed;
+# PG_CONFIG=/usr/lib/postgresql/NN/bin/pg_config picks a major.
+PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 

@@ -146,8 +146,7 @@ wait_ready() {
 log_offset=0
 [ -n "$SERVER_LOG" ] && [ -f "$SERVER_LOG" ] && log_offset=$(stat -c %s "$SERVER_LOG")
 
-PGOPTIONS='-c client_min_messages=warning' "$PG_BIN/dropdb" --if-exists -d postgres ma_fuzz 2>/dev/null ||
-	"${PSQL[@]}" -d postgres -c 'DROP DATABASE IF EXISTS ma_fuzz'
+"${PSQL[@]}" -d postgres -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS ma_fuzz'
 "${PSQL[@]}" -d postgres -c 'CREATE DATABASE ma_fuzz'
 "${PSQL[@]}" -c 'CREATE EXTENSION mission_audit' -f "$HERE/driver.sql"
 START_ID=$(postmaster_id)

@@ -12,9 +12,10 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# The contract whose shipped fixtures the tour replays, and where make install puts them.
+# The contract whose shipped fixtures the tour replays; make install puts them in FIXTURES
+# (set by run_tour, once pg_config is installed).
 FIXTURE_CONTRACT=2.5.0
-FIXTURES=${MISSION_AUDIT_FIXTURES:-$("$PG_CONFIG" --sharedir 2>/dev/null)/extension/mission_audit/$FIXTURE_CONTRACT}
+FIXTURES=
 
 # sql_literal TEXT: TEXT as a single-quoted SQL literal.
 sql_literal() {
@@ -42,6 +43,7 @@ prelude_sql() {
 
 # run_tour: the tour against the server PG* points at.
 run_tour() {
+	FIXTURES=${MISSION_AUDIT_FIXTURES:-$("$PG_CONFIG" --sharedir)/extension/mission_audit/$FIXTURE_CONTRACT}
 	{ prelude_sql; echo "\\i $(sql_literal "$REPO_ROOT/scripts/demo.sql")"; } | psql -X -q -v ON_ERROR_STOP=1 -f -
 }
 
