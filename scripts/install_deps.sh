@@ -24,6 +24,7 @@ CI_PACKAGES=(
 	dpkg-dev
 	fakeroot
 	postgresql-server-dev-all # pg_buildext, debian/pgversions
+	postgresql-all            # dpkg-buildpackage's build-time test (Build-Depends <!nocheck>)
 )
 
 # missing_packages: print each package of PACKAGES that dpkg does not list as installed.
