@@ -21,9 +21,13 @@ REGRESS = constants validate_payload validate_envelope normalize reduce \
 	contract_3_0_0 cutover \
 	lamport_clocks bounded_errors bounded_memory encodings uuid_messages \
 	state state_acceptance
+# update_walk: 2.5.0 updated to the default version equals a fresh install.
+REGRESS += update_walk
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
 
-PG_CONFIG ?= $(shell command -v /usr/lib/postgresql/15/bin/pg_config || command -v pg_config)
+# Debian's pg_config wrapper picks the newest postgresql-server-dev-NN installed;
+# PG_CONFIG=/usr/lib/postgresql/NN/bin/pg_config picks a major.
+PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
@@ -51,3 +55,8 @@ uninstall: uninstall-fixtures
 uninstall-fixtures:
 	rm -rf "$(FIXTURE_DIR)"
 .PHONY: install-fixtures uninstall-fixtures
+
+# PGXN release archive (git archive of HEAD): mission_audit-$(EXTVERSION).zip
+dist:
+	bash scripts/dist.sh
+.PHONY: dist

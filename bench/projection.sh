@@ -32,7 +32,7 @@ if [ -z "${PGHOST:-}${PGDATABASE:-}" ] && [ "${MA_IN_CLUSTER:-}" != 1 ]; then
 	exit
 fi
 
-PG_BIN=/usr/lib/postgresql/15/bin
+PG_BIN=/usr/lib/postgresql/$PG_VERSION/bin # PG_VERSION from scripts/lib.sh
 PSQL=("$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1)
 export PGOPTIONS='-c client_min_messages=warning'
 WORK=$(mktemp -d)

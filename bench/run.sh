@@ -9,9 +9,10 @@
 #   -B          do not build and install the extension first
 #   -k          keep the cluster running (or, with PG*, the bench objects) afterwards
 #
-# By default it builds and installs the extension, then starts a throwaway PostgreSQL 15
-# cluster (initdb as postgres into a temporary directory, a free port, the settings in
-# SERVER_SETTINGS below), removed on exit. When PGHOST or PGDATABASE is set it uses that
+# By default it builds and installs the extension, then starts a throwaway PostgreSQL cluster
+# of the major scripts/lib.sh picks (PG_VERSION, else the installed one): initdb as postgres
+# into a temporary directory, a free port, the settings in SERVER_SETTINGS below; removed on
+# exit. When PGHOST or PGDATABASE is set it uses that
 # server instead: it creates the extensions if missing, (re)creates the tables ev, ev_p10,
 # ev_p50, ev3 (the events in contract 3.0.0's spelling) and the functions plpgsql_* and
 # bench_plan_shape there, and drops them at the end.

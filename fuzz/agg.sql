@@ -136,12 +136,21 @@ SET enable_hashagg = on;
 SET enable_sort = off;
 SET work_mem = '64kB';
 SET hash_mem_multiplier = 1;
+-- from 16 on the planner sorts for string_agg(... ORDER BY g) and so prefers a
+-- GroupAggregate below it; without presorted aggregates it hashes again
+SELECT current_setting('server_version_num')::int >= 160000 AS pg16 \gset
+\if :pg16
+SET enable_presorted_aggregate = off;
+\endif
 SELECT agg_plan_has(:'q', '%HashAggregate%') AS plan_ok \gset
 :q \gset hash_
 SELECT agg_note('group_hash_spill', :'SQLSTATE', :'plan_ok' AND :'hash_d' = :'sort_d');
 RESET enable_sort;
 RESET work_mem;
 RESET hash_mem_multiplier;
+\if :pg16
+RESET enable_presorted_aggregate;
+\endif
 
 -- parallel: partial aggregates serialized, combined and deserialized
 SET enable_hashagg = off;

@@ -15,7 +15,7 @@
 #   --keep       keep the throwaway cluster (its directory is printed)
 #   --server     use the server PG* points at instead of starting one; --log names its log
 #
-# What it does: starts a throwaway PostgreSQL 15 cluster (initdb in /tmp, Unix socket only)
+# What it does: starts a throwaway PostgreSQL cluster ($PG_VERSION, else as scripts/lib.sh picks) (initdb in /tmp, Unix socket only)
 # unless --server; creates a database with the installed extension and fuzz/driver.sql;
 # streams fuzz/gen.py's rows in by COPY; casts them to jsonb; then J sessions call
 # fuzz_batch() over batches of B rows: validate, is_valid, validate_event, event_is_valid,
@@ -33,7 +33,10 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+if [ -z "${PG_BIN:-}" ]; then
+	source "$HERE/../scripts/lib.sh" # PG_VERSION
+	PG_BIN=/usr/lib/postgresql/$PG_VERSION/bin
+fi
 PYTHON=${PYTHON:-/usr/bin/python3}
 
 INPUTS=1000000
@@ -143,8 +146,7 @@ wait_ready() {
 log_offset=0
 [ -n "$SERVER_LOG" ] && [ -f "$SERVER_LOG" ] && log_offset=$(stat -c %s "$SERVER_LOG")
 
-PGOPTIONS='-c client_min_messages=warning' "$PG_BIN/dropdb" --if-exists -d postgres ma_fuzz 2>/dev/null ||
-	"${PSQL[@]}" -d postgres -c 'DROP DATABASE IF EXISTS ma_fuzz'
+"${PSQL[@]}" -d postgres -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS ma_fuzz'
 "${PSQL[@]}" -d postgres -c 'CREATE DATABASE ma_fuzz'
 "${PSQL[@]}" -c 'CREATE EXTENSION mission_audit' -f "$HERE/driver.sql"
 START_ID=$(postmaster_id)

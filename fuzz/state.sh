@@ -18,7 +18,10 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+if [ -z "${PG_BIN:-}" ]; then
+	source "$HERE/../scripts/lib.sh" # PG_VERSION: the environment's, else the installed or the release's major
+	PG_BIN=/usr/lib/postgresql/$PG_VERSION/bin
+fi
 INPUTS=1000000 SEED=1 JOBS=$(nproc 2>/dev/null || echo 2) OUT=$HERE/out SERVER=0 SERVER_LOG=
 while [ $# -gt 0 ]; do
 	case $1 in

@@ -7,7 +7,7 @@
 #   without it the signatures without a contract argument (2.5.0) are called.
 #   Runs against the server and database the PG* environment variables name, creating the
 #   extension there if needed. --throwaway instead builds, installs and runs on a throwaway
-#   PostgreSQL 15 cluster (as scripts/test.sh does).
+#   PostgreSQL cluster (as scripts/test.sh does; the major as scripts/lib.sh picks it).
 # Prints one line per mismatch, then "<file>: N passed, N failed" per corpus file; exits
 # non-zero on any mismatch.
 set -euo pipefail

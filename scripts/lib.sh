@@ -2,9 +2,45 @@
 # shellcheck shell=bash
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PG_VERSION=15
+
+# debian_pg_major: the PostgreSQL major the running Debian release ships (its "postgresql"
+# package), from the release's codename, else from what apt knows.
+debian_pg_major() {
+	local codename=
+	[ -r /etc/os-release ] && codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	case $codename in
+	bookworm) echo 15 ;;
+	trixie) echo 17 ;;
+	forky) echo 18 ;;
+	*) apt-cache depends postgresql 2>/dev/null | sed -n 's/^ *Depends: postgresql-\([0-9][0-9]*\)$/\1/p' | head -1 ;;
+	esac
+}
+
+# pg_major: the PostgreSQL major the scripts use: $PG_VERSION when set; else the installed
+# server (the release's own when several are, else the newest); else the release's own.
+pg_major() {
+	local own installed
+	if [ -n "${PG_VERSION:-}" ]; then
+		echo "$PG_VERSION"
+		return
+	fi
+	own=$(debian_pg_major)
+	installed=$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | sed 's|^/usr/lib/postgresql/||; s|/.*||' | sort -n)
+	if [ -n "$own" ] && grep -qx "$own" <<<"$installed"; then
+		echo "$own"
+	elif [ -n "$installed" ]; then
+		tail -1 <<<"$installed"
+	elif [ -n "$own" ]; then
+		echo "$own"
+	else
+		echo "lib.sh: cannot tell which PostgreSQL major to use; set PG_VERSION" >&2
+		return 1
+	fi
+}
+
+PG_VERSION=$(pg_major)
 PG_CONFIG=/usr/lib/postgresql/$PG_VERSION/bin/pg_config
-export PG_CONFIG
+export PG_VERSION PG_CONFIG
 
 # say MSG...: print a progress line.
 say() {
@@ -27,7 +63,7 @@ ensure_deps() {
 	bash "$REPO_ROOT/scripts/install_deps.sh"
 }
 
-# build_install: build the extension and install it into PostgreSQL 15; show output only on failure.
+# build_install: build the extension and install it into PostgreSQL $PG_VERSION; show output only on failure.
 build_install() {
 	local log rc=0
 	log=$(mktemp)
@@ -44,7 +80,7 @@ build_install() {
 	return "$rc"
 }
 
-# with_cluster CMD...: run CMD with PG* set for a throwaway PostgreSQL 15 cluster that is dropped
+# with_cluster CMD...: run CMD with PG* set for a throwaway PostgreSQL $PG_VERSION cluster that is dropped
 # afterwards, even on failure (pg_virtualenv -t keeps it all in a temporary directory). CMD's
 # status is passed back through a file, so pg_virtualenv does not dump the server log on it.
 with_cluster() {

@@ -12,7 +12,10 @@
 # Prints one "ok"/"not ok" line per check and ends with "N passed, N failed".
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+if [ -z "${PG_BIN:-}" ]; then
+	source "$HERE/lib.sh" # PG_VERSION: the environment's, else the installed or the release's major
+	PG_BIN=/usr/lib/postgresql/$PG_VERSION/bin
+fi
 CLIENTS=8 TRANSACTIONS=150
 while [ $# -gt 0 ]; do
 	case $1 in

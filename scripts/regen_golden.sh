@@ -8,7 +8,7 @@
 #
 # Needs a server reachable through the usual PG* environment variables (or
 # psql defaults) with the extension created in the target database, e.g.
-#   make install && pg_virtualenv -v 15 -- sh -c \
+#   make install && pg_virtualenv -- sh -c \
 #     'psql -c "create extension mission_audit" && scripts/regen_golden.sh'
 # Then check the result independently: /usr/bin/python3 scripts/check_schemas.py
 set -eu

@@ -13,9 +13,9 @@
 #
 # To load that .so without rebuilding PostgreSQL, the server runs from a relocated copy of
 # the Debian layout: PostgreSQL finds $libdir and its share directory relative to the
-# postgres executable, so $WORK/root/usr/lib/postgresql/15/bin/postgres (a copy of the
-# system binary) uses $WORK/root/usr/lib/postgresql/15/lib and
-# $WORK/root/usr/share/postgresql/15, which hold symlinks to the system files plus the
+# postgres executable, so $WORK/root/usr/lib/postgresql/NN/bin/postgres (a copy of the
+# system binary) uses $WORK/root/usr/lib/postgresql/NN/lib and
+# $WORK/root/usr/share/postgresql/NN, which hold symlinks to the system files plus the
 # instrumented mission_audit.so, control file, install script and fixtures. The throwaway
 # cluster (initdb into $WORK/data, Unix socket only, jit off) runs its postmaster under
 #     valgrind --tool=memcheck --leak-check=no --suppressions=$WORK/postgres.supp
@@ -45,7 +45,9 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+if [ -z "${PG_CONFIG:-}" ]; then
+	source "$REPO/scripts/lib.sh" # the major: PG_VERSION, else installed, else the release's
+fi
 WORK=${WORK:-/tmp/ma-sanitize}
 KEEP=0
 FUZZ=1

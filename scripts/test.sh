@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test.sh: build, install and run every mission_audit test suite on a throwaway PostgreSQL 15 cluster.
+# test.sh: build, install and run every mission_audit test suite on a throwaway PostgreSQL cluster.
 #
 # Usage: scripts/test.sh [regress] [tap] [schemas] [fuzz] [conformance] [upstream]
 #   With no argument every suite runs; naming suites runs only those.
@@ -12,8 +12,10 @@
 #                the contract argument) and ../shared/conformance-3.0.0 (3.0.0), when present
 #   upstream     scripts/replay_fixtures.sh on the reference's own suites,
 #                ../shared/upstream-fixtures/<contract>, when present
-# The last line printed is "N passed, N failed" over regression tests, pgTAP assertions and
-# conformance cases; the exit status is non-zero on any failure or when nothing ran.
+# The PostgreSQL major is $PG_VERSION, else the installed server's, else the Debian release's
+# (scripts/lib.sh). The last line printed is "N passed, N failed" over regression tests, pgTAP
+# assertions, schema checks, the fuzz run (one test), conformance cases and upstream fixture
+# checks; the exit status is non-zero on any failure or when nothing ran.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -59,7 +61,8 @@ run_regress() {
 	say "pg_regress: ${present[*]}"
 	make -s -C "$REPO_ROOT" --no-print-directory PG_CONFIG="$PG_CONFIG" installcheck \
 		REGRESS="${present[*]}" 2>&1 | tee "$out" || rc=$?
-	passed=$(grep -cE ' \.\.\. +ok( |$)' "$out" || true)
+	# up to 15 "test name ... ok 61 ms"; from 16 on TAP, "ok 1 - name 61 ms"
+	passed=$(grep -cE ' \.\.\. +ok( |$)|^ok [0-9]+ +[-+] ' "$out" || true)
 	if [ "$rc" -ne 0 ] && [ -s "$REPO_ROOT/regression.diffs" ]; then
 		say "regression.diffs"
 		cat "$REPO_ROOT/regression.diffs"

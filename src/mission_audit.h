@@ -8,6 +8,17 @@
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
 
+/*
+ * PostgreSQL 18 replaced pg_attribute_noreturn(), written after a
+ * declaration, with pg_noreturn, written before it.  Declare every function
+ * that does not return the 18 way, on every major:
+ *
+ *		pg_noreturn extern void ma_something_fatal(...);
+ */
+#ifndef pg_noreturn
+#define pg_noreturn pg_attribute_noreturn()
+#endif
+
 /* ---------------------------------------------------------------------
  * The contract as data (contract.c)
  * ---------------------------------------------------------------------
@@ -318,7 +329,7 @@ typedef struct MaEnvelope
 
 extern bool ma_check_envelope(const MaContract *contract, Jsonb *event,
 							  MaReport *report, MaEnvelope *env);
-extern void ma_report_envelope_error(const MaContract *contract, Jsonb *event) pg_attribute_noreturn();
+pg_noreturn extern void ma_report_envelope_error(const MaContract *contract, Jsonb *event);
 
 /* The 3.0.0 cutover gate (cutover.c): NULL when it passes, else its message. */
 extern char *ma_cutover_failure(Jsonb *event, const JsonbValue *schema_version,

@@ -176,7 +176,7 @@ PG_FUNCTION_INFO_V1(mission_audit_reduce_serialfn);
 PG_FUNCTION_INFO_V1(mission_audit_reduce_deserialfn);
 PG_FUNCTION_INFO_V1(mission_audit_reduce_finalfn);
 
-static void pg_attribute_noreturn()
+pg_noreturn static void
 superseded(const char *fn)
 {
 	ereport(ERROR,

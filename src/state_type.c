@@ -426,7 +426,7 @@ state_to_cstring(const MaReduceState *state)
 	return JsonbToCString(NULL, &doc->root, VARSIZE(doc));
 }
 
-static void pg_attribute_noreturn()
+pg_noreturn static void
 bad_state(int code, const char *why)
 {
 	ereport(ERROR,
