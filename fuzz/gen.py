@@ -15,8 +15,12 @@ fam a  JSON array of events for mission_audit_reduce_events and the aggregate:
        or reproduce with event_count raised by n (arg "count+n"); arg
        "invalid" marks arrays holding an invalid event (must ERROR 22023).
 
-Seeds are the valid cases of the shared conformance corpus (or the repo's
-fixtures/ when the corpus is absent); most rows are those seeds mutated:
+Every row also names its contract (last column), 2.5.0 or 3.0.0; each contract
+has its own seeds, and 3.0.0 rows get the cutover's own mutations as well
+(schema_version variants, legacy keys, names and aggregates, unknown keys at
+every level, mission_number edges, build_id).  Seeds are the valid cases of
+the shared conformance corpus of each contract (or the repo's fixtures/ when
+the corpus is absent); most rows are those seeds mutated:
 keys dropped, values of the wrong type at every position, values swapped,
 edge numbers, every Unicode plane, escapes, bad timestamps and ids of every
 length and character class.  A fixed set of giant rows (deep nesting, 10 MB
@@ -196,7 +200,14 @@ FIELD_NAMES = ["mission_id", "run_id", "feature_slug", "actor", "trigger_mode", 
                "source_event_ids", "git_sha", "git_ref", "actor_id", "actor_kind", "revised_at",
                "event_id", "event_type", "aggregate_id", "payload", "timestamp", "node_id",
                "lamport_clock", "causation_id", "project_uuid", "project_slug",
-               "correlation_id", "schema_version", "data_tier"]
+               "correlation_id", "schema_version", "data_tier",
+               # contract 3.0.0's identity and envelope fields, and its forbidden legacy keys
+               "mission_slug", "mission_number", "mission_type", "build_id",
+               "feature_number", "mission_key", "legacy_aggregate_id"]
+LEGACY_KEYS = ["feature_slug", "feature_number", "mission_key", "legacy_aggregate_id"]
+SCHEMA_VERSIONS_3 = ["3.0.0", "3.0.0", "3.0.1", "3.1.0", "03.0.0", "3.0.0 ", " 3.0.0", "3.0",
+                     "3", "v3.0.0", "", ".3.0.0", "4.0.0", "2.5.0", "1.0.0", "\uff13.0.0",
+                     "\u0663.0.0", "3.0.0\n", "3.0.0.0", "30.0.0", "9" * 40 + ".0.0"]
 ID_FIELDS = ("event_id", "correlation_id", "causation_id")
 
 
@@ -204,6 +215,7 @@ class Gen:
     def __init__(self, rng, quick):
         self.rng = rng
         self.quick = quick
+        self.contract = "2.5.0"     # the contract of the rows being generated
 
     # -- scalars --------------------------------------------------------------
 
@@ -348,8 +360,49 @@ class Gen:
                 stack.extend(v for v in c if isinstance(v, (dict, list)))
         return out
 
+    def mutate_cutover(self, doc):
+        """One of contract 3.0.0's own mutations: the cutover gate's rules and closed models."""
+        rng = self.rng
+        if not isinstance(doc, dict):
+            return doc
+        payload = doc.get("payload") if isinstance(doc.get("payload"), dict) else doc
+        op = rng.random()
+        if op < 0.2 and "event_id" in doc:
+            doc["schema_version"] = rng.choice(SCHEMA_VERSIONS_3 + [None, 3, 3.0, True, ["3.0.0"], {}])
+        elif op < 0.4:
+            # a legacy key at any depth, arrays included (value irrelevant: keys only)
+            obj = rng.choice(self.objects(doc))
+            obj[rng.choice(LEGACY_KEYS)] = rng.choice([None, 1, "x", [], {}, self.wrong_value()])
+        elif op < 0.5:
+            # a legacy key's name as a value, or a near miss as a key: neither is forbidden
+            obj = rng.choice(self.objects(doc))
+            k = rng.choice(LEGACY_KEYS)
+            obj[rng.choice(["x", k + "s", k[:-1], k.upper(), "_" + k])] = k
+        elif op < 0.6 and "event_id" in doc:
+            if rng.random() < 0.5:
+                doc["event_type"] = rng.choice(["FeatureCreated", "FeatureClosed", "FeatureCreated ",
+                                                "featurecreated", "FeatureClose"])
+            else:
+                doc["aggregate_id"] = rng.choice(["feature", "feature/1", "feature_catalog", "feature_catalog/x/y",
+                                                  "features/1", "/feature", "feature\u0301/1", "audit/feature"])
+        elif op < 0.75:
+            # unknown keys at every level: forbidden in payloads and their references, allowed in the envelope
+            obj = rng.choice(self.objects(doc))
+            obj[rng.choice(["x", "zz", "", "é", "mission_slug ", "Mission_number", self.string()[:20]])] = self.wrong_value()
+        elif op < 0.9:
+            payload["mission_number"] = rng.choice([self.number(), Raw("10.0"), Raw("1e1"), "10", True, False,
+                                                    0, 1, -1, 2**63, 2**64, 10**40, None, self.wrong_value()])
+        elif "event_id" in doc:
+            if rng.random() < 0.5:
+                doc.pop("build_id", None)
+            else:
+                doc["build_id"] = self.wrong_value()
+        return doc
+
     def mutate_once(self, doc):
         rng = self.rng
+        if self.contract == "3.0.0" and rng.random() < 0.3:
+            return self.mutate_cutover(doc)
         slots = self.slots(doc)
         op = rng.random()
         if not slots or op < 0.04:
@@ -530,8 +583,11 @@ class Gen:
             p = ev.get("payload")
             if isinstance(p, dict) and "findings_count" in p:
                 p["findings_count"] = self.equivalent_number(p["findings_count"])
+            if isinstance(p, dict) and "mission_number" in p:
+                p["mission_number"] = self.equivalent_number(p["mission_number"])
         elif r < 0.8:
-            target = rng.choice(self.objects(ev))
+            # 3.0.0's payloads forbid unknown keys: there only the envelope takes them
+            target = ev if self.contract == "3.0.0" else rng.choice(self.objects(ev))
             target["zz_extra_" + str(rng.randrange(100))] = self.wrong_value()
         else:
             ev["x_unknown"] = self.random_json(2)
@@ -543,12 +599,15 @@ class Gen:
         return "".join(self.rng.choice(CROCKFORD) for _ in range(26))
 
     def foreign_event(self, lamport):
-        return {"event_id": self.ulid(), "event_type": self.rng.choice(
-                    ["GatePassed", "MissionCompleted", "x", "Événement", "Mission\nAudit", "missionAuditX"]),
-                "aggregate_id": "agg", "payload": self.random_json(2) if self.rng.random() < 0.3 else {},
-                "timestamp": self.rng.choice(TIMESTAMPS_GOOD), "node_id": "n",
-                "lamport_clock": lamport, "project_uuid": UUIDS_GOOD[0],
-                "correlation_id": self.ulid()}
+        ev = {"event_id": self.ulid(), "event_type": self.rng.choice(
+                  ["GatePassed", "MissionCompleted", "x", "Événement", "Mission\nAudit", "missionAuditX"]),
+              "aggregate_id": "agg", "payload": self.random_json(2) if self.rng.random() < 0.3 else {},
+              "timestamp": self.rng.choice(TIMESTAMPS_GOOD), "node_id": "n",
+              "lamport_clock": lamport, "project_uuid": UUIDS_GOOD[0],
+              "correlation_id": self.ulid()}
+        if self.contract == "3.0.0":
+            ev.update(build_id="b", schema_version="3.0.0")
+        return ev
 
 
 # ---------------------------------------------------------------------------
@@ -616,13 +675,15 @@ class Writer:
         self.out = out
         self.next_id = 1
         self.count = 0
+        self.contract = "2.5.0"
 
     def row(self, fam, doc, grp=None, base=None, arg=None, expect=None):
         rid = self.next_id
         self.next_id += 1
         self.count += 1
         self.out.write("\t".join([str(rid), fam, copy_field(grp), copy_field(base),
-                                  copy_field(arg), copy_field(doc), copy_field(expect)]) + "\n")
+                                  copy_field(arg), copy_field(doc), copy_field(expect),
+                                  self.contract]) + "\n")
         return rid
 
 
@@ -652,6 +713,10 @@ def giant_rows(w, g, seeds, quick):
             w.row("p", d(p), arg="MissionAuditRequested")
             e = dict(req_ev, extra=g.deep(depth, kind))
             w.row("e", d(e), grp=-2)
+            if w.contract == "3.0.0":
+                # a legacy key at the bottom, below arrays and objects: found at any depth
+                w.row("e", d(dict(req_ev, extra=Raw('[{"k":' * depth + '{"mission_key":1}' + "}]" * depth))),
+                      grp=-2)
             w.row("a", d([e, e]), arg="valid")
             w.row("j", d(e) + "\n" + deep + "\n", expect=None)
     # huge strings: "x" at every position, each other character at two of them
@@ -814,19 +879,28 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument("--corpus", default=os.path.join(here, "..", "..", "shared", "conformance"))
     ap.add_argument("--fixtures", default=os.path.join(here, "..", "fixtures", "2.5.0"))
+    ap.add_argument("--corpus3", default=os.path.join(here, "..", "..", "shared", "conformance-3.0.0"))
+    ap.add_argument("--fixtures3", default=os.path.join(here, "..", "fixtures", "3.0.0"))
     args = ap.parse_args()
 
     rng = random.Random(args.seed)
     g = Gen(rng, args.quick)
-    seeds = load_seeds(args.corpus, args.fixtures)
-    payloads, events, reduces = seeds
+    seeds_of = {"2.5.0": load_seeds(args.corpus, args.fixtures),
+                "3.0.0": load_seeds(args.corpus3, args.fixtures3)}
     out = open(sys.stdout.fileno(), "w", encoding="utf-8", buffering=1 << 20, newline="\n")
     w = Writer(out)
-    giant_rows(w, g, seeds, args.quick)
+    for c in seeds_of:
+        g.contract = w.contract = c
+        giant_rows(w, g, seeds_of[c], args.quick)
     grp = 0
     grp_left = 0
     state = {}
     while w.count < args.inputs:
+        # half the rows under each contract; an aggregate group keeps one contract
+        if grp_left == 0:
+            g.contract = w.contract = rng.choice(list(seeds_of))
+        seeds = seeds_of[w.contract]
+        payloads, events, reduces = seeds
         r = rng.random()
         if r < 0.42:
             t, p = rng.choice(payloads)

@@ -163,6 +163,10 @@ SELECT mission_audit_reduce(e, '3.0.0') = mission_audit_reduce_events(jsonb_agg(
 -- zero rows: the initial state of the contract named as a constant
 SELECT mission_audit_reduce(e, '3.0.0') ? 'mission_number' AS initial_3_0_0, mission_audit_reduce(e, '2.5.0') ? 'feature_slug' AS initial_2_5_0
   FROM (SELECT NULL::jsonb WHERE false) t(e);
+-- the same with ORDER BY inside the call (its sort keys are extra, hidden arguments of the aggregate)
+SELECT mission_audit_reduce(e, '3.0.0' ORDER BY random()) ? 'mission_number' AS ordered_3_0_0,
+	   mission_audit_reduce(e, '2.5.0' ORDER BY e->>'event_id' DESC, random()) = mission_audit_reduce(e) AS ordered_2_5_0
+  FROM (SELECT NULL::jsonb WHERE false) t(e);
 -- zero rows with a contract taken from the rows: no row named one, so NULL
 SELECT mission_audit_reduce(e, c) AS no_rows FROM (SELECT NULL::jsonb, NULL::text WHERE false) t(e, c);
 -- NULL events are skipped; the contract they name still counts

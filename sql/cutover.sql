@@ -98,3 +98,22 @@ SELECT mission_audit_validate_event('"3.0.0"', '3.0.0')->'violations' AS violati
 -- the walk reaches keys nested 1,000 deep
 SELECT * FROM pg_temp.gate(pg_temp.e(jsonb_build_object('deep',
 	(SELECT repeat('{"a": [', 1000) || '{"mission_key": 1}' || repeat(']}', 1000))::jsonb)));
+-- the verdict alone (event_is_valid, the aggregate) walks only what validation leaves open: a payload
+-- that passed its closed model is left out, everything else is walked; both verdicts agree on each case
+SELECT what, mission_audit_event_is_valid(e, '3.0.0') AS event_is_valid,
+	   (mission_audit_validate_event(e, '3.0.0')->>'valid')::boolean AS validate_event
+  FROM (VALUES
+	('base', pg_temp.e()),
+	('legacy key at the top level', pg_temp.e('{"mission_key": 1}')),
+	('legacy key below an unknown top-level key', pg_temp.e('{"x": [{"y": {"feature_number": 1}}]}')),
+	('unknown top-level key, no legacy key', pg_temp.e('{"x": [{"y": {"feature_numbers": 1}}]}')),
+	('foreign event, legacy key in its payload', pg_temp.e('{"event_type": "GatePassed", "payload": {"a": [{"legacy_aggregate_id": 1}]}}')),
+	('foreign event, clean payload', pg_temp.e('{"event_type": "GatePassed", "payload": {"a": [{"legacy_aggregate_ids": 1}]}}')),
+	('audit payload with a legacy key', jsonb_set(pg_temp.e(), '{payload,feature_slug}', '"x"')),
+	('audit payload, legacy key in an unknown nested key', jsonb_set(pg_temp.e(), '{payload,x}', '{"feature_slug": 1}'))
+  ) t(what, e);
+-- the contract argument may differ per row, and per call site within one query
+SELECT c, mission_audit_event_is_valid(pg_temp.e(), c) AS from_column,
+	   mission_audit_event_is_valid(pg_temp.e(), '2.5.0') AS const_2_5_0,
+	   mission_audit_event_is_valid(pg_temp.e(), '3.0.0') AS const_3_0_0
+  FROM (VALUES ('3.0.0'), ('2.5.0'), ('3.0.0')) t(c);

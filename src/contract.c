@@ -2,6 +2,8 @@
 #include "contract_tables.h"
 
 #include "fmgr.h"
+#include "nodes/pg_list.h"
+#include "nodes/primnodes.h"
 #include "utils/builtins.h"
 
 const char *const ma_trigger_modes[] = {"manual", "post_merge", NULL};
@@ -91,8 +93,10 @@ ma_contract_from_text(text *name)
 	const char *s = VARDATA_ANY(name);
 	int			len = VARSIZE_ANY_EXHDR(name);
 
+	/* called per row: the first byte rules out the other names */
 	for (int i = 0; i < MA_NUM_CONTRACTS; i++)
-		if (strlen(ma_contract_names[i]) == len &&
+		if (len > 0 && ma_contract_names[i][0] == s[0] &&
+			strlen(ma_contract_names[i]) == len &&
 			memcmp(ma_contract_names[i], s, len) == 0)
 			return (MaContractId) i;
 	ereport(ERROR,
@@ -125,15 +129,36 @@ ma_contract_of_text(text *name)
 
 StaticAssertDecl(ENV_NFIELDS <= MA_MAX_FIELDS, "MA_MAX_FIELDS must hold the envelope");
 
+/* Is argument argno of the function call flinfo evaluates a Const node? */
+static bool
+arg_is_const(FmgrInfo *flinfo, int argno)
+{
+	Node	   *expr = flinfo ? flinfo->fn_expr : NULL;
+	List	   *args;
+
+	if (expr == NULL || !IsA(expr, FuncExpr))
+		return false;
+	args = ((FuncExpr *) expr)->args;
+	return argno < list_length(args) && IsA(list_nth(args, argno), Const);
+}
+
 /*
  * The contract a SQL function's optional final argument names: 2.5.0 for
- * the signatures without it.  Comparing the argument's bytes with the two
- * names costs less than anything a cache would save.
+ * the signatures without it.  A constant argument (the usual case) is
+ * looked up once per call site and kept in fn_extra; any other, a Param
+ * included (PL/pgSQL re-evaluates one expression with new values), per row.
  */
 const MaContract *
 ma_contract_arg(FunctionCallInfo fcinfo, int argno)
 {
+	const MaContract *contract;
+
 	if (PG_NARGS() <= argno)
 		return &ma_contract_2_5_0;
-	return ma_contract_of_text(PG_GETARG_TEXT_PP(argno));
+	if (fcinfo->flinfo && fcinfo->flinfo->fn_extra)
+		return (const MaContract *) fcinfo->flinfo->fn_extra;
+	contract = ma_contract_of_text(PG_GETARG_TEXT_PP(argno));
+	if (arg_is_const(fcinfo->flinfo, argno))
+		fcinfo->flinfo->fn_extra = (void *) contract;
+	return contract;
 }

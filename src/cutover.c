@@ -12,21 +12,29 @@
 #define REQUIRED_SIGNAL "3.0.0"
 #define ACCEPTED_MAJOR 3
 
-/* Forbidden legacy keys, sorted as the message lists them; their lengths all differ. */
-#define LEGACY_KEY(s) {s, sizeof(s) - 1}
-static const struct
+/* A legacy name and its length. */
+typedef struct
 {
 	const char *name;
 	uint32		len;
-}			legacy_keys[] = {
-	LEGACY_KEY("feature_number"), LEGACY_KEY("feature_slug"),
-	LEGACY_KEY("legacy_aggregate_id"), LEGACY_KEY("mission_key")
+} LegacyName;
+
+#define LEGACY_NAME(s) {s, sizeof(s) - 1}
+
+/* Forbidden legacy keys, sorted as the message lists them; their lengths all differ. */
+static const LegacyName legacy_keys[] = {
+	LEGACY_NAME("feature_number"), LEGACY_NAME("feature_slug"),
+	LEGACY_NAME("legacy_aggregate_id"), LEGACY_NAME("mission_key")
 };
 
 #define LEGACY_KEY_MIN_LEN 11
 #define LEGACY_KEY_MAX_LEN 19
-static const char *const legacy_event_names[] = {"FeatureCreated", "FeatureClosed"};
-static const char *const legacy_aggregate_names[] = {"feature", "feature_catalog"};
+static const LegacyName legacy_event_names[] = {
+	LEGACY_NAME("FeatureCreated"), LEGACY_NAME("FeatureClosed")
+};
+static const LegacyName legacy_aggregate_names[] = {
+	LEGACY_NAME("feature"), LEGACY_NAME("feature_catalog")
+};
 
 /* The first code point of each run of ten Unicode decimal digits (Nd). */
 static const pg_wchar digit_zeros[] = {
@@ -88,9 +96,27 @@ major_is_accepted(const char *s, int len)
 	return significant == 1 && value == ACCEPTED_MAJOR ? 1 : 0;
 }
 
-/* Add to *mask the legacy keys of container c and everything below it. */
+/* Which legacy key is the key [s, s + len)?  -1 for none; at most one memcmp. */
+static inline int
+legacy_key_index(const char *s, uint32 len)
+{
+	/* the names' lengths differ, so the length picks the one candidate */
+	if (len < LEGACY_KEY_MIN_LEN || len > LEGACY_KEY_MAX_LEN)
+		return -1;
+	for (int k = 0; k < lengthof(legacy_keys); k++)
+		if (legacy_keys[k].len == len)
+			return s[0] == legacy_keys[k].name[0] &&
+				memcmp(s, legacy_keys[k].name, len) == 0 ? k : -1;
+	return -1;
+}
+
+/*
+ * Add to *mask the legacy keys of container c and everything below it,
+ * reading the JEntries in place (no JsonbValue is built).  The container
+ * skip, when it is a child of c, is not walked: its keys are known clean.
+ */
 static void
-walk_keys(JsonbContainer *c, uint32 *mask)
+walk_keys(JsonbContainer *c, const JsonbContainer *skip, uint32 *mask)
 {
 	uint32		n = JsonContainerSize(c);
 	bool		object = JsonContainerIsObject(c);
@@ -98,6 +124,7 @@ walk_keys(JsonbContainer *c, uint32 *mask)
 	const JEntry *children = c->children;
 	const char *base = (const char *) (children + nentries);
 	uint32		offset = 0;
+	int			k;
 
 	check_stack_depth();
 	for (uint32 i = 0; i < nentries; i++)
@@ -107,29 +134,114 @@ walk_keys(JsonbContainer *c, uint32 *mask)
 
 		if (object && i < n)
 		{
-			uint32		len = end - offset;
-
-			/* the names' lengths differ: one comparison per key at most */
-			if (len >= LEGACY_KEY_MIN_LEN && len <= LEGACY_KEY_MAX_LEN)
-				for (int k = 0; k < lengthof(legacy_keys); k++)
-					if (legacy_keys[k].len == len &&
-						memcmp(base + offset, legacy_keys[k].name, len) == 0)
-						*mask |= 1u << k;
+			if ((k = legacy_key_index(base + offset, end - offset)) >= 0)
+				*mask |= 1u << k;
 		}
 		else if (JBE_ISCONTAINER(e))
-			walk_keys((JsonbContainer *) (base + INTALIGN(offset)), mask);
+		{
+			JsonbContainer *child = (JsonbContainer *) (base + INTALIGN(offset));
+
+			if (child != skip)
+				walk_keys(child, NULL, mask);
+		}
 		offset = end;
 	}
 }
 
-/* Is v a string equal to one of the n names? Which one, or -1. */
-static int
-string_in(const JsonbValue *v, const char *const *names, int n, int len)
+/* Does a valid value of this kind hold no object: a scalar or a list of strings? */
+static bool
+kind_is_flat(MaKind kind)
 {
-	if (v == NULL || v->type != jbvString)
-		return -1;
+	switch (kind)
+	{
+		case MA_STRING:
+		case MA_INTEGER:
+		case MA_LITERAL:
+		case MA_ENUM:
+		case MA_STRING_LIST:
+		case MA_STRING_TUPLE:
+		case MA_EVENT_ID:
+		case MA_TIMESTAMP:
+		case MA_UUID:
+		case MA_VERSION:
+			return true;
+		default:
+			return false;		/* MA_MODEL, MA_DICT, or a kind this file does not know */
+	}
+}
+
+/*
+ * Can a value that passed model hold a legacy key anywhere?  Not when the
+ * model is closed: it forbids unknown keys, declares no legacy key, and
+ * each field is flat or a closed model.
+ */
+static bool
+model_is_closed(const MaModel *model)
+{
+	if (!model->forbid_extra)
+		return false;
+	for (int i = 0; i < model->nfields; i++)
+	{
+		const MaField *f = &model->fields[i];
+
+		if (legacy_key_index(f->name, f->name_len) >= 0)
+			return false;
+		if (f->kind == MA_MODEL ? !model_is_closed(f->model) : !kind_is_flat(f->kind))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Which parts of a validated envelope can hold a legacy key?  A payload
+ * whose model is closed (above) holds none.  When the envelope model
+ * declares no legacy key and payload is its only field that can hold a
+ * container, an envelope whose keys are all declared fields holds legacy
+ * keys in its payload only.  Decided from the tables once per backend.
+ */
+typedef struct ClosedTables
+{
+	bool		known;
+	bool		envelope;		/* containers below declared fields: payload only */
+	bool		payload[MA_NUM_AUDIT_TYPES];	/* the payload model is closed */
+} ClosedTables;
+
+static const ClosedTables *
+closed_tables(const MaContract *contract)
+{
+	static ClosedTables cache[MA_NUM_CONTRACTS];
+	ClosedTables *t = &cache[contract->id];
+	const MaModel *env = contract->envelope_model;
+
+	if (t->known)
+		return t;
+	t->envelope = true;
+	for (int i = 0; i < env->nfields; i++)
+	{
+		const MaField *f = &env->fields[i];
+
+		if (f->name == NULL)
+			continue;			/* a slot this contract's envelope leaves empty */
+		if (legacy_key_index(f->name, f->name_len) >= 0 ||
+			(i == ENV_PAYLOAD ? f->kind != MA_DICT : !kind_is_flat(f->kind)))
+			t->envelope = false;
+	}
+	for (int k = 0; k < MA_NUM_AUDIT_TYPES; k++)
+		t->payload[k] = model_is_closed(contract->payload_models[k]);
+	t->known = true;
+	return t;
+}
+
+/*
+ * Which of the n names is s (len bytes), or, with prefix, its text before
+ * the first '/' (the names hold none)?  -1 for none.
+ */
+static int
+name_in(const char *s, uint32 len, const LegacyName *names, int n, bool prefix)
+{
 	for (int i = 0; i < n; i++)
-		if (strlen(names[i]) == len && memcmp(v->val.string.val, names[i], len) == 0)
+		if ((len == names[i].len || (prefix && len > names[i].len && s[names[i].len] == '/')) &&
+			memcmp(s, names[i].name, names[i].len) == 0)
 			return i;
 	return -1;
 }
@@ -137,15 +249,20 @@ string_in(const JsonbValue *v, const char *const *names, int n, int len)
 #define FAIL(...) return want_message ? psprintf(__VA_ARGS__) : (char *) ""
 
 /*
- * Run the gate on an envelope (an object) whose top-level schema_version,
- * event_type and aggregate_id are given (NULL when absent).  NULL when it
- * passes; otherwise the reference's exception text for the first failing
- * rule, or "" when want_message is false.
+ * Run the gate on an envelope (an object) whose top-level fields env holds
+ * as read.  NULL when it passes; otherwise the reference's exception text
+ * for the first failing rule, or "" when want_message is false.  validated
+ * says that the envelope and its payload passed the contract's models: the
+ * legacy-key walk then leaves out what they have shown to be clean.
  */
 char *
-ma_cutover_failure(Jsonb *event, const JsonbValue *sv, const JsonbValue *type,
-				   const JsonbValue *agg, bool want_message)
+ma_cutover_failure(const MaContract *contract, Jsonb *event, const MaEnvelope *env,
+				   bool validated, bool want_message)
 {
+	const MaFound *fields = env->fields;
+	const JsonbValue *sv = fields[ENV_SCHEMA_VERSION].present ? &fields[ENV_SCHEMA_VERSION].value : NULL;
+	const JsonbValue *type = fields[ENV_EVENT_TYPE].present ? &fields[ENV_EVENT_TYPE].value : NULL;
+	const JsonbValue *agg = fields[ENV_AGGREGATE_ID].present ? &fields[ENV_AGGREGATE_ID].value : NULL;
 	StringInfoData msg;
 	uint32		mask = 0;
 	int			i;
@@ -173,7 +290,28 @@ ma_cutover_failure(Jsonb *event, const JsonbValue *sv, const JsonbValue *type,
 	}
 
 	/* rule 6: legacy keys at any depth, arrays included; keys only */
-	walk_keys(&event->root, &mask);
+	if (!validated)
+		walk_keys(&event->root, NULL, &mask);
+	else
+	{
+		const ClosedTables *closed = closed_tables(contract);
+		const MaFound *payload = &fields[ENV_PAYLOAD];
+		const JsonbContainer *clean = NULL;
+		uint32		declared = 0;
+
+		if (payload->present && env->kind < MA_NUM_AUDIT_TYPES && closed->payload[env->kind])
+			clean = payload->value.val.binary.data;
+		for (i = 0; i < contract->envelope_model->nfields; i++)
+			declared += fields[i].present;
+		if (closed->envelope && declared == JsonContainerSize(&event->root))
+		{
+			/* every key a declared name: only the payload can hold more keys */
+			if (payload->present && clean == NULL)
+				walk_keys(payload->value.val.binary.data, NULL, &mask);
+		}
+		else
+			walk_keys(&event->root, clean, &mask);
+	}
 	if (mask != 0)
 	{
 		if (!want_message)
@@ -190,20 +328,15 @@ ma_cutover_failure(Jsonb *event, const JsonbValue *sv, const JsonbValue *type,
 
 	/* rule 7: legacy event names */
 	if (type && type->type == jbvString &&
-		(i = string_in(type, legacy_event_names, lengthof(legacy_event_names),
-					   type->val.string.len)) >= 0)
-		FAIL("payload contains forbidden legacy event names: ['%s']", legacy_event_names[i]);
+		(i = name_in(type->val.string.val, type->val.string.len, legacy_event_names,
+					 lengthof(legacy_event_names), false)) >= 0)
+		FAIL("payload contains forbidden legacy event names: ['%s']", legacy_event_names[i].name);
 
 	/* rule 8: legacy aggregate names, the text before the first '/' */
-	if (agg && agg->type == jbvString)
-	{
-		const char *slash = memchr(agg->val.string.val, '/', agg->val.string.len);
-		int			len = slash ? slash - agg->val.string.val : agg->val.string.len;
-
-		if ((i = string_in(agg, legacy_aggregate_names, lengthof(legacy_aggregate_names),
-						   len)) >= 0)
-			FAIL("payload contains forbidden legacy aggregate names: ['%s']",
-				 legacy_aggregate_names[i]);
-	}
+	if (agg && agg->type == jbvString &&
+		(i = name_in(agg->val.string.val, agg->val.string.len, legacy_aggregate_names,
+					 lengthof(legacy_aggregate_names), true)) >= 0)
+		FAIL("payload contains forbidden legacy aggregate names: ['%s']",
+			 legacy_aggregate_names[i].name);
 	return NULL;
 }

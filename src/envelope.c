@@ -14,25 +14,19 @@ is_envelope_object(Jsonb *event)
 	return JB_ROOT_IS_OBJECT(event) && !JB_ROOT_IS_SCALAR(event);
 }
 
-static const JsonbValue *
-found_value(const MaFound *f)
-{
-	return f->present ? &f->value : NULL;
-}
-
 /*
- * The cutover gate, given the envelope's fields as read: its violation has
- * the field schema_version whatever the rule, as the reference reports it.
+ * The cutover gate, given the envelope's fields as read (validated: the
+ * envelope and payload passed their models).  Its violation has the field
+ * schema_version whatever the rule, as the reference reports it.
  */
 static bool
-check_cutover(Jsonb *event, const MaFound *fields, MaReport *report)
+check_cutover(const MaContract *contract, Jsonb *event, const MaEnvelope *env,
+			  bool validated, MaReport *report)
 {
 	char	   *why;
 	JsonbValue	none;
 
-	why = ma_cutover_failure(event, found_value(&fields[ENV_SCHEMA_VERSION]),
-							 found_value(&fields[ENV_EVENT_TYPE]),
-							 found_value(&fields[ENV_AGGREGATE_ID]), report->collect);
+	why = ma_cutover_failure(contract, event, env, validated, report->collect);
 	if (why == NULL)
 		return true;
 	none.type = jbvNull;
@@ -66,19 +60,18 @@ ma_check_envelope(const MaContract *contract, Jsonb *event, MaReport *report,
 
 	/*
 	 * A contract's gate reports first, so a collecting walk runs it on the
-	 * fields read ahead; the verdict alone can take them from the model's
-	 * walk.  An event that is not an object is model_type, without a gate.
+	 * fields read ahead.  The verdict alone runs it last, on the fields the
+	 * model's walk found, and its legacy-key walk leaves out a payload that
+	 * a closed model has just validated.  An event that is not an object is
+	 * model_type, without a gate.
 	 */
 	if (contract->cutover_gate && report->collect && is_envelope_object(event))
 	{
 		ma_read_fields(contract->envelope_model, &event->root, env->fields);
-		check_cutover(event, env->fields, report);
+		check_cutover(contract, event, env, false, report);
 	}
 	if (!ma_check_model(contract->envelope_model, &root, report, env->fields) &&
 		!report->collect)
-		return false;
-	if (contract->cutover_gate && !report->collect &&
-		!check_cutover(event, env->fields, report))
 		return false;
 	if (JB_ROOT_IS_SCALAR(event) || !JB_ROOT_IS_OBJECT(event))
 		return false;
@@ -114,6 +107,8 @@ ma_check_envelope(const MaContract *contract, Jsonb *event, MaReport *report,
 			}
 		}
 	}
+	if (contract->cutover_gate && !report->collect && report->count == before)
+		check_cutover(contract, event, env, true, report);
 	return report->count == before;
 }
 

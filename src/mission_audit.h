@@ -332,9 +332,8 @@ extern bool ma_check_envelope(const MaContract *contract, Jsonb *event,
 pg_noreturn extern void ma_report_envelope_error(const MaContract *contract, Jsonb *event);
 
 /* The 3.0.0 cutover gate (cutover.c): NULL when it passes, else its message. */
-extern char *ma_cutover_failure(Jsonb *event, const JsonbValue *schema_version,
-								const JsonbValue *event_type, const JsonbValue *aggregate_id,
-								bool want_message);
+extern char *ma_cutover_failure(const MaContract *contract, Jsonb *event,
+								const MaEnvelope *env, bool validated, bool want_message);
 
 /* ---------------------------------------------------------------------
  * Reducer (reduce_state.c, reduce_fold.c)

@@ -118,11 +118,21 @@ mission_audit_reduce_contract_finalfn(PG_FUNCTION_ARGS)
 
 	if (!PG_ARGISNULL(0))
 		PG_RETURN_JSONB_P(ma_state_finish(ma_state_for_read(fcinfo, 0)));
-	if ((aggref = AggGetAggref(fcinfo)) != NULL && list_length(aggref->args) == 2)
+	if ((aggref = AggGetAggref(fcinfo)) != NULL)
 	{
-		Node	   *arg = (Node *) ((TargetEntry *) lsecond(aggref->args))->expr;
+		Node	   *arg = NULL;
+		int			argno = 0;
+		ListCell   *lc;
 
-		if (IsA(arg, Const) && !((Const *) arg)->constisnull)
+		/* the second argument; ORDER BY adds resjunk entries of its own */
+		foreach(lc, aggref->args)
+		{
+			TargetEntry *tle = lfirst_node(TargetEntry, lc);
+
+			if (!tle->resjunk && argno++ == 1)
+				arg = (Node *) tle->expr;
+		}
+		if (arg && IsA(arg, Const) && !((Const *) arg)->constisnull)
 		{
 			MaReduceState empty;
 

@@ -504,7 +504,7 @@ typedef struct MaNumericHeader
 	const int16 *digits;
 } MaNumericHeader;
 
-static void
+static inline void
 read_numeric_header(Numeric num, MaNumericHeader *h)
 {
 	const char *data = VARDATA_ANY(num);
