@@ -19,7 +19,8 @@ EXTRA_CLEAN = $(DATA_built)
 REGRESS = constants validate_payload validate_envelope normalize reduce \
 	reduce_agg read_jsonl conformance_fixtures schema_drift hostile \
 	contract_3_0_0 cutover \
-	lamport_clocks bounded_errors bounded_memory encodings uuid_messages
+	lamport_clocks bounded_errors bounded_memory encodings uuid_messages \
+	contract_3_0_0_edges
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
 
 PG_CONFIG ?= $(shell command -v /usr/lib/postgresql/15/bin/pg_config || command -v pg_config)

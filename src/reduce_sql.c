@@ -2,6 +2,8 @@
 #include "reduce.h"
 
 #include "fmgr.h"
+#include "nodes/execnodes.h"
+#include "nodes/plannodes.h"
 #include "nodes/primnodes.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -96,6 +98,61 @@ mission_audit_reduce_contract_transfn(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The expression the call passes as its contract, or NULL when it cannot be
+ * found.  The Aggref's arguments include ORDER BY expressions as resjunk
+ * entries, which are skipped.  In a plan that finalizes partial states the
+ * Aggref has one argument: the partial Aggref, which setrefs turned into a
+ * Var on the child plan's output; that Var is followed down through the
+ * plans that pass it on (Gather, Gather Merge, Sort) to the partial Aggref.
+ */
+static Node *
+contract_arg_expr(FunctionCallInfo fcinfo)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+	Plan	   *plan = NULL;
+
+	if (fcinfo->context && IsA(fcinfo->context, AggState))
+		plan = ((AggState *) fcinfo->context)->ss.ps.plan;
+	while (aggref != NULL)
+	{
+		Node	   *args[2];
+		int			nargs = 0;
+		ListCell   *lc;
+		Node	   *arg;
+
+		foreach(lc, aggref->args)
+		{
+			TargetEntry *tle = lfirst_node(TargetEntry, lc);
+
+			if (tle->resjunk)
+				continue;
+			if (nargs == lengthof(args))
+				return NULL;
+			args[nargs++] = (Node *) tle->expr;
+		}
+		if (nargs == 2)
+			return args[1];
+		if (nargs != 1)
+			return NULL;
+		arg = args[0];
+		while (IsA(arg, Var) && ((Var *) arg)->varno == OUTER_VAR &&
+			   plan != NULL && outerPlan(plan) != NULL)
+		{
+			AttrNumber	attno = ((Var *) arg)->varattno;
+
+			plan = outerPlan(plan);
+			if (attno < 1 || attno > list_length(plan->targetlist))
+				return NULL;
+			arg = (Node *) list_nth_node(TargetEntry, plan->targetlist, attno - 1)->expr;
+		}
+		if (!IsA(arg, Aggref))
+			return NULL;
+		aggref = (Aggref *) arg;
+	}
+	return NULL;
+}
+
+/*
  * final of mission_audit_reduce(event, contract).  With no rows there is no
  * state; the initial state is then that of the contract the call names as a
  * constant, and NULL when the contract is not a constant (no row named one).
@@ -104,16 +161,14 @@ Datum
 mission_audit_reduce_contract_finalfn(PG_FUNCTION_ARGS)
 {
 	MaReduceState *state;
-	Aggref	   *aggref;
+	Node	   *arg;
 
 	(void) aggregate_context(fcinfo, "mission_audit_reduce_contract_finalfn");
 	state = PG_ARGISNULL(0) ? NULL : (MaReduceState *) PG_GETARG_POINTER(0);
-	if (state == NULL && (aggref = AggGetAggref(fcinfo)) != NULL &&
-		list_length(aggref->args) == 2)
+	if (state == NULL)
 	{
-		Node	   *arg = (Node *) ((TargetEntry *) lsecond(aggref->args))->expr;
-
-		if (IsA(arg, Const) && !((Const *) arg)->constisnull)
+		arg = contract_arg_expr(fcinfo);
+		if (arg != NULL && IsA(arg, Const) && !((Const *) arg)->constisnull)
 		{
 			MaReduceState empty;
 
@@ -123,8 +178,6 @@ mission_audit_reduce_contract_finalfn(PG_FUNCTION_ARGS)
 		}
 		PG_RETURN_NULL();
 	}
-	if (state == NULL)
-		PG_RETURN_NULL();
 	PG_RETURN_JSONB_P(ma_state_finish(state));
 }
 
