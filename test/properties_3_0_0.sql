@@ -9,7 +9,7 @@ SET LOCAL client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS mission_audit;
 RESET client_min_messages;
-SELECT plan(33);
+SELECT plan(37);
 
 /*
  * ev: the generated events.  nid is the event id as the reducer normalizes it,
@@ -597,6 +597,55 @@ SELECT is((SELECT count(*) FROM gate_seen WHERE model IS DISTINCT FROM gate
 SELECT is((SELECT count(*) FROM gate_seen WHERE fast IS DISTINCT FROM valid
 		OR (model IS NOT NULL AND valid)), 0::bigint,
 	'mission_audit_event_is_valid agrees with the full report, and the gate''s refusals are invalid');
+
+----------------------------------------------------------------------
+-- Unknown keys: the fast path and the full report agree, one extra_forbidden at the key's path
+----------------------------------------------------------------------
+
+/*
+ * unknown_cases: each generated audit event with one unknown key added at a model of its
+ * payload (the payload, artifact_ref, its content_hash or provenance, partial_artifact_ref),
+ * named to sort before, among and after the declared keys (jsonb orders keys by length,
+ * then bytes), empty, dotted, or a declared name of another model.
+ */
+CREATE TEMP TABLE unknown_cases AS
+SELECT e, t, path, key, array_to_string(path || key, '.') AS field,
+	jsonb_set(e, '{payload}', CASE WHEN path = '{}' THEN e->'payload' || jsonb_build_object(key, 1)
+		ELSE jsonb_set(e->'payload', path || key, '1') END) AS m
+FROM (
+	SELECT e, e->>'event_type' AS t,
+		string_to_array(pg_temp.pick(CASE
+			WHEN e->>'event_type' = 'MissionAuditCompleted'
+				THEN ARRAY['', 'artifact_ref', 'artifact_ref,content_hash', 'artifact_ref,provenance']
+			WHEN jsonb_typeof(e#>'{payload,partial_artifact_ref}') = 'object'
+				THEN ARRAY['', 'partial_artifact_ref', 'partial_artifact_ref,content_hash', 'partial_artifact_ref,provenance']
+			ELSE ARRAY[''] END), ',') AS path,
+		pg_temp.pick(ARRAY['', 'a', 'x.y', 'actor0', 'actos', 'run_idx', 'run_ic', 'mission_id2', 'mission_slugs',
+			'feature_slug', 'summary', 'verdict', 'hash0', 'git_shb', 'encodinh', 'report_pat', 'report_pathz',
+			'audit_scope_hasi', 'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz', 'é', 'mission_number ']) AS key
+	FROM ev WHERE e->>'event_type' IN ('MissionAuditRequested', 'MissionAuditStarted',
+		'MissionAuditDecisionRequested', 'MissionAuditCompleted', 'MissionAuditFailed')
+) x
+-- a key that is a field of the model it is added to is not unknown there
+WHERE NOT (path = '{}' AND key IN ('summary', 'verdict') AND t = 'MissionAuditCompleted');
+SELECT cmp_ok((SELECT count(DISTINCT path) FROM unknown_cases), '=', 7::bigint,
+	'unknown keys are added at all seven model positions');
+SELECT is((SELECT count(*) FROM unknown_cases
+		WHERE mission_audit_is_valid(t, m->'payload', '3.0.0') OR mission_audit_event_is_valid(m, '3.0.0')), 0::bigint,
+	'no payload with an unknown key passes the fast paths');
+SELECT is((SELECT count(*) FROM unknown_cases
+		WHERE mission_audit_validate(t, m->'payload', '3.0.0')->'violations'
+			<> jsonb_build_array(jsonb_build_object('field', field, 'type', 'extra_forbidden',
+				'message', 'Extra inputs are not permitted', 'input', 1))), 0::bigint,
+	'mission_audit_validate reports exactly one extra_forbidden at the key''s path');
+SELECT is((SELECT count(*) FROM unknown_cases
+		WHERE mission_audit_validate_event(m, '3.0.0')->'violations'
+			<> CASE WHEN key = 'feature_slug' THEN jsonb_build_array(jsonb_build_object('field', 'schema_version',
+				'type', 'cutover_policy', 'message', 'payload contains forbidden legacy keys: [''feature_slug'']',
+				'input', NULL)) ELSE '[]' END
+			|| jsonb_build_array(jsonb_build_object('field', 'payload.' || field, 'type', 'extra_forbidden',
+				'message', 'Extra inputs are not permitted', 'input', 1))), 0::bigint,
+	'mission_audit_validate_event reports it at payload.<path>, after the gate''s violation for a legacy key');
 
 SELECT * FROM finish();
 ROLLBACK;
