@@ -20,7 +20,8 @@ REGRESS = constants validate_payload validate_envelope normalize reduce \
 	reduce_agg read_jsonl conformance_fixtures schema_drift hostile \
 	contract_3_0_0 cutover \
 	lamport_clocks bounded_errors bounded_memory encodings uuid_messages \
-	state state_acceptance
+	state state_acceptance \
+	contract_3_0_0_edges
 # update_walk: 2.5.0 updated to the default version equals a fresh install.
 REGRESS += update_walk
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)

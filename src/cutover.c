@@ -132,6 +132,9 @@ walk_keys(JsonbContainer *c, const JsonbContainer *skip, uint32 *mask)
 		JEntry		e = children[i];
 		uint32		end = JBE_HAS_OFF(e) ? JBE_OFFLENFLD(e) : offset + JBE_OFFLENFLD(e);
 
+		if ((i & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();	/* an array of millions of scalars */
+
 		if (object && i < n)
 		{
 			if ((k = legacy_key_index(base + offset, end - offset)) >= 0)

@@ -2,6 +2,8 @@
 #include "reduce.h"
 
 #include "fmgr.h"
+#include "nodes/execnodes.h"
+#include "nodes/plannodes.h"
 #include "nodes/primnodes.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -106,6 +108,61 @@ mission_audit_result(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The expression the call passes as its contract, or NULL when it cannot be
+ * found.  The Aggref's arguments include ORDER BY expressions as resjunk
+ * entries, which are skipped.  In a plan that finalizes partial states the
+ * Aggref has one argument: the partial Aggref, which setrefs turned into a
+ * Var on the child plan's output; that Var is followed down through the
+ * plans that pass it on (Gather, Gather Merge, Sort) to the partial Aggref.
+ */
+static Node *
+contract_arg_expr(FunctionCallInfo fcinfo)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+	Plan	   *plan = NULL;
+
+	if (fcinfo->context && IsA(fcinfo->context, AggState))
+		plan = ((AggState *) fcinfo->context)->ss.ps.plan;
+	while (aggref != NULL)
+	{
+		Node	   *args[2];
+		int			nargs = 0;
+		ListCell   *lc;
+		Node	   *arg;
+
+		foreach(lc, aggref->args)
+		{
+			TargetEntry *tle = lfirst_node(TargetEntry, lc);
+
+			if (tle->resjunk)
+				continue;
+			if (nargs == lengthof(args))
+				return NULL;
+			args[nargs++] = (Node *) tle->expr;
+		}
+		if (nargs == 2)
+			return args[1];
+		if (nargs != 1)
+			return NULL;
+		arg = args[0];
+		while (IsA(arg, Var) && ((Var *) arg)->varno == OUTER_VAR &&
+			   plan != NULL && outerPlan(plan) != NULL)
+		{
+			AttrNumber	attno = ((Var *) arg)->varattno;
+
+			plan = outerPlan(plan);
+			if (attno < 1 || attno > list_length(plan->targetlist))
+				return NULL;
+			arg = (Node *) list_nth_node(TargetEntry, plan->targetlist, attno - 1)->expr;
+		}
+		if (!IsA(arg, Aggref))
+			return NULL;
+		aggref = (Aggref *) arg;
+	}
+	return NULL;
+}
+
+/*
  * final function of mission_audit_reduce(event, contract): mission_audit_result,
  * except with no rows (no state), where the initial state is that of the
  * contract the call names as a constant, and NULL when the contract is not a
@@ -114,32 +171,18 @@ mission_audit_result(PG_FUNCTION_ARGS)
 Datum
 mission_audit_reduce_contract_finalfn(PG_FUNCTION_ARGS)
 {
-	Aggref	   *aggref;
+	Node	   *arg;
 
 	if (!PG_ARGISNULL(0))
 		PG_RETURN_JSONB_P(ma_state_finish(ma_state_for_read(fcinfo, 0)));
-	if ((aggref = AggGetAggref(fcinfo)) != NULL)
+	arg = contract_arg_expr(fcinfo);
+	if (arg && IsA(arg, Const) && !((Const *) arg)->constisnull)
 	{
-		Node	   *arg = NULL;
-		int			argno = 0;
-		ListCell   *lc;
+		MaReduceState empty;
 
-		/* the second argument; ORDER BY adds resjunk entries of its own */
-		foreach(lc, aggref->args)
-		{
-			TargetEntry *tle = lfirst_node(TargetEntry, lc);
-
-			if (!tle->resjunk && argno++ == 1)
-				arg = (Node *) tle->expr;
-		}
-		if (arg && IsA(arg, Const) && !((Const *) arg)->constisnull)
-		{
-			MaReduceState empty;
-
-			memset(&empty, 0, sizeof(empty));
-			empty.contract = ma_contract_from_text(DatumGetTextPP(((Const *) arg)->constvalue));
-			PG_RETURN_JSONB_P(ma_state_finish(&empty));
-		}
+		memset(&empty, 0, sizeof(empty));
+		empty.contract = ma_contract_from_text(DatumGetTextPP(((Const *) arg)->constvalue));
+		PG_RETURN_JSONB_P(ma_state_finish(&empty));
 	}
 	PG_RETURN_NULL();
 }

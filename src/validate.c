@@ -1,6 +1,7 @@
 /* validate.c: one walker that checks a JSON value against a model's field table */
 #include "mission_audit.h"
 
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
@@ -31,6 +32,14 @@
  * echoed exactly as pydantic does.
  */
 #define MA_INPUT_ECHO_MAX_BYTES 8192
+
+/*
+ * A field or message longer than this (a 1 MB unknown key, a 1 MB
+ * schema_version in the cutover gate's message) is clipped in an error's
+ * DETAIL line, at a character boundary, with its full length in bytes; the
+ * violation documents keep it whole, as the reference does.
+ */
+#define MA_DETAIL_TEXT_MAX_BYTES 256
 
 void
 ma_report_init(MaReport *report, bool collect)
@@ -106,6 +115,19 @@ push_input(MaReport *report, const JsonbValue *input)
 	pushJsonbValue(&report->pstate, WJB_END_OBJECT, NULL);
 }
 
+/* Append s to a DETAIL line, clipped to MA_DETAIL_TEXT_MAX_BYTES. */
+static void
+append_clipped(StringInfo buf, const char *s, int len)
+{
+	if (len <= MA_DETAIL_TEXT_MAX_BYTES)
+		appendBinaryStringInfo(buf, s, len);
+	else
+	{
+		appendBinaryStringInfo(buf, s, pg_mbcliplen(s, len, MA_DETAIL_TEXT_MAX_BYTES));
+		appendStringInfo(buf, "... (%d bytes)", len);
+	}
+}
+
 /* Record one violation at the current path, plus field if non-NULL. */
 void
 ma_report_violation(MaReport *report, const char *field, const char *type,
@@ -131,9 +153,19 @@ ma_report_violation(MaReport *report, const char *field, const char *type,
 	if (report->max_detail > 0)
 	{
 		if (report->count <= report->max_detail)
-			appendStringInfo(&report->detail, "%s%s: %s (%s)",
-							 report->count > 1 ? "; " : "",
-							 where->len ? where->data : "(root)", message, type);
+		{
+			StringInfo	detail = &report->detail;
+
+			if (report->count > 1)
+				appendStringInfoString(detail, "; ");
+			if (where->len)
+				append_clipped(detail, where->data, where->len);
+			else
+				appendStringInfoString(detail, "(root)");
+			appendStringInfoString(detail, ": ");
+			append_clipped(detail, message, strlen(message));
+			appendStringInfo(detail, " (%s)", type);
+		}
 	}
 	if (report->pstate == NULL)
 		return;					/* a DETAIL report: no document */
